@@ -1,0 +1,138 @@
+"""`trendfeed serve | ingest | papers | refresh`: a thin layer over ingest and the store.
+
+Exit codes: 0 done; 2 bad input (the message names the file and line, the entry and
+field, or the option) and nothing written; 1 the store or configuration is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib import resources
+
+from . import query
+from .config import Config, ConfigError
+from .ingest import ingest_bytes, load
+from .represent import paper_dict
+from .sources import FORMATS, SourceError
+from .store import SCOPES, SqlStore, StoreError, open_store
+
+SAMPLE_NAME = "sample-trending.txt"
+
+
+class UsageError(Exception):
+    pass
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trendfeed", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the feeds, API and page with gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+
+    ingest = commands.add_parser("ingest", help="store one trending list")
+    ingest.add_argument("source", help="a file, '-' for standard input, or an http(s) URL")
+    ingest.add_argument("--format", choices=("auto", *FORMATS), default="auto")
+    ingest.add_argument("--date", type=_date, help="the list date, YYYY-MM-DD")
+
+    papers = commands.add_parser("papers", help="list stored papers")
+    papers.add_argument("--q", help="a keyword query, as in the feeds")
+    papers.add_argument("--scope", choices=SCOPES, default="all")
+    papers.add_argument("--limit", type=int)
+    papers.add_argument("--json", action="store_true", help="print SPEC Paper objects")
+
+    commands.add_parser("refresh", help="fetch TRENDFEED_SOURCE_URL once and store it")
+    return parser
+
+
+def load_sample_if_empty(store: SqlStore) -> str | None:
+    """A newcomer sees papers at once: an empty store gets the bundled sample list."""
+    if store.latest_snapshot() is not None:
+        return None
+    data = resources.files("service").joinpath("data", SAMPLE_NAME).read_bytes()
+    return ingest_bytes(store, data, source=f"bundled:{SAMPLE_NAME}").summary()
+
+
+def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
+    data = load(args.source)
+    store = open_store(config.database_url)
+    result = ingest_bytes(store, data, source=args.source, format=args.format,
+                          list_date=args.date)
+    print(result.summary())
+    return 0
+
+
+def _cmd_papers(args: argparse.Namespace, config: Config) -> int:
+    try:
+        parsed = query.parse(args.q)
+    except query.QueryError as exc:
+        raise UsageError(f"--q: {exc}") from None
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    store = open_store(config.database_url)
+    found = store.query_papers(parsed, scope=args.scope, limit=args.limit)
+    if args.json:
+        json.dump([paper_dict(p) for p in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for paper in found:
+            rank = f"#{paper.rank}" if paper.rank else "-"
+            print(f"{rank:>4}  {paper.first_seen.date()}  {paper.id}  {paper.title}")
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
+    if not config.source_url:
+        raise UsageError("TRENDFEED_SOURCE_URL is not set: nothing to refresh from")
+    store = open_store(config.database_url)
+    print(ingest_bytes(store, load(config.source_url), source=config.source_url).summary())
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from .serve import run
+
+    if "TRENDFEED_BASE_URL" not in os.environ:
+        host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
+        os.environ["TRENDFEED_BASE_URL"] = f"http://{host}:{args.port}"
+    store = open_store(config.database_url)
+    loaded = load_sample_if_empty(store)
+    if loaded:
+        print(f"empty store: loaded the bundled sample list ({loaded})", file=sys.stderr)
+    store.close()
+    return run(host=args.host, port=args.port, workers=args.workers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"ingest": _cmd_ingest, "papers": _cmd_papers, "refresh": _cmd_refresh,
+               "serve": _cmd_serve}[args.command]
+    try:
+        return handler(args, Config.from_env())
+    except (SourceError, UsageError) as exc:
+        print(f"trendfeed: error: {exc}", file=sys.stderr)
+        return 2
+    except (StoreError, ConfigError) as exc:
+        print(f"trendfeed: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `trendfeed papers | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

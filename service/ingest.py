@@ -1,0 +1,131 @@
+"""Load -> parse -> normalize -> one store transaction. The clock is injected (`now=`).
+
+`load()` is the only function here that touches the outside world (a file, standard
+input or an http(s) URL, with a timeout and a size cap); everything it returns goes
+through `ingest_bytes`, which either lands a whole snapshot or raises and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from pathlib import Path
+
+import httpx
+
+from .model import IngestResult, NormalPaper, RawList
+from .normalize import normalize
+from .sources import SourceError, parse
+from .store.api import Store
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+FETCH_TIMEOUT = 20.0
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def load(source: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_INPUT_BYTES,
+         stdin: object = None) -> bytes:
+    """The bytes of a path, '-' (standard input) or an http(s) URL. Raises SourceError."""
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(max_bytes + 1)  # type: ignore[attr-defined]
+        return _capped(data, max_bytes, "standard input")
+    if source.lower().startswith(("http://", "https://")):
+        return fetch(source, timeout=timeout, max_bytes=max_bytes)
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            return _capped(handle.read(max_bytes + 1), max_bytes, source)
+    except FileNotFoundError:
+        raise SourceError("no such file", name=source) from None
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a file", name=source) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", name=source) from None
+
+
+def _capped(data: bytes, max_bytes: int, name: str) -> bytes:
+    if len(data) > max_bytes:
+        raise SourceError(f"larger than the {max_bytes // (1024 * 1024)} MiB limit", name=name)
+    return data
+
+
+def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_INPUT_BYTES,
+          headers: dict[str, str] | None = None) -> bytes:
+    try:
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
+                          headers={"User-Agent": "trendfeed", **(headers or {})}) as response:
+            if response.status_code != 200:
+                raise SourceError(f"the server answered HTTP {response.status_code}", name=url)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise SourceError(f"larger than the {max_bytes // (1024 * 1024)} MiB limit",
+                                      name=url)
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except httpx.TimeoutException:
+        raise SourceError(f"timed out after {timeout:g} s", name=url) from None
+    except httpx.HTTPError as exc:
+        raise SourceError(f"cannot fetch: {exc}", name=url) from None
+
+
+def resolve_list_time(raw: RawList, now: dt.datetime, override: dt.date | None) -> dt.datetime:
+    """When the list was the trending list: --date, else the capture's date line (a date
+    without a year is the most recent such day not after `now`), else the latest
+    `publishedAt` of an hf-json list, else the ingest time itself."""
+    if override is not None:
+        return dt.datetime.combine(override, dt.time())
+    if raw.list_date is not None:
+        return dt.datetime.combine(raw.list_date, dt.time())
+    if raw.list_month_day is not None:
+        month, day = raw.list_month_day
+        for year in range(now.year, now.year - 9, -1):
+            try:
+                candidate = dt.date(year, month, day)
+            except ValueError:  # Feb 29 of a common year
+                continue
+            if candidate <= now.date():
+                return dt.datetime.combine(candidate, dt.time())
+    listed = [p.listed_at for p in raw.papers if p.listed_at is not None]
+    if listed:
+        return dt.datetime.combine(min(max(listed), now).date(), dt.time())
+    return now
+
+
+def normalized_entries(raw: RawList) -> list[NormalPaper]:
+    """Every record normalized, in list order, the later copies of a paper dropped."""
+    entries: list[NormalPaper] = []
+    seen_keys: set[str] = set()
+    seen_arxiv: set[str] = set()
+    for record in raw.papers:
+        paper = normalize(record)
+        if paper.title_key in seen_keys or (paper.arxiv_id and paper.arxiv_id in seen_arxiv):
+            continue
+        seen_keys.add(paper.title_key)
+        if paper.arxiv_id:
+            seen_arxiv.add(paper.arxiv_id)
+        entries.append(paper)
+    return entries
+
+
+def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto",
+                 list_date: dt.date | None = None, now: dt.datetime | None = None) -> IngestResult:
+    """Parse, normalize and store one list. Raises SourceError (nothing written)."""
+    now = now or utcnow()
+    if list_date is not None and list_date > now.date():
+        raise SourceError(f"the list date {list_date.isoformat()} is in the future",
+                          name="--date")
+    raw = parse(data, format, name=source)
+    try:
+        entries = normalized_entries(raw)
+    except SourceError as exc:
+        raise exc.named(source) from None
+    return store.apply_snapshot(
+        entries, list_time=resolve_list_time(raw, now, list_date), ingested_at=now,
+        source=source, format=raw.format, sha256=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,164 @@
+"""Normalization (SPEC section 2): pure functions from a RawPaper to a NormalPaper.
+
+Owns what "clean text" means (NFC, one space, no character XML 1.0 forbids), the
+title spacing rule, link extraction and classification, the slug id and the title key
+that decides whether two records are the same paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from .model import Links, NormalPaper, RawPaper
+from .sources.errors import SourceError
+from .words import words
+
+SLUG_MAX_CHARS = 80
+_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?'\"*"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([:;,!?])(?= |$)")
+CODE_HOSTS = frozenset({"github.com", "www.github.com", "gitlab.com", "bitbucket.org",
+                        "codeberg.org", "gitee.com", "sourceforge.net", "git.io"})
+PROJECT_HOST_SUFFIXES = (".github.io", ".gitlab.io", ".netlify.app", ".vercel.app",
+                         ".pages.dev", ".notion.site")
+
+
+def _xml_allowed(ch: str) -> bool:
+    """XML 1.0 Char, minus the C1 and DEL controls that validators warn about."""
+    code = ord(ch)
+    if code < 0x20:
+        return ch in "\t\n\r"
+    if 0x7F <= code <= 0x9F:
+        return False
+    if 0xD800 <= code <= 0xDFFF:  # lone surrogates (JSON "\ud800")
+        return False
+    return code not in (0xFFFE, 0xFFFF)
+
+
+def clean_text(text: str) -> str:
+    """NFC, forbidden characters dropped, whitespace runs to one space, stripped."""
+    kept = "".join(ch for ch in text if _xml_allowed(ch))
+    return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+def clean_title(text: str) -> str:
+    """clean_text plus title spacing: `DiffRate : Differentiable` -> `DiffRate: Differentiable`."""
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", clean_text(text))
+
+
+def title_key(title: str) -> str:
+    """Same paper <=> same key: case-, accent-, space- and punctuation-folded title."""
+    return " ".join(words(title))
+
+
+def slugify(title: str) -> str:
+    """A URL-safe id from a title: ASCII words joined by '-', at most 80 characters."""
+    parts = [w.encode("ascii", "ignore").decode() for w in words(title)]
+    slug = ""
+    for part in filter(None, parts):
+        candidate = f"{slug}-{part}" if slug else part
+        if len(candidate) > SLUG_MAX_CHARS:
+            break
+        slug = candidate
+    if not slug:  # no ASCII word fits (e.g. a title in another script): hash of the title
+        slug = "paper-" + short_hash(title_key(title) or title)
+    return slug
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def trim_url(url: str) -> str:
+    """Sentence punctuation and unbalanced closing brackets trimmed off the end of a URL."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING_PUNCTUATION:
+            url = url[:-1]
+        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def classify(url: str) -> str:
+    """'code', 'project' or 'other'."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in CODE_HOSTS:
+        return "code"
+    if host == "huggingface.co" and parts.path.startswith("/spaces/"):
+        return "code"
+    if host.endswith(PROJECT_HOST_SUFFIXES) or host == "sites.google.com":
+        return "project"
+    return "other"
+
+
+def _canonical_link(url: str, kind: str) -> str:
+    if kind == "code" and url.lower().endswith(".git"):
+        url = url[:-4]
+    return url
+
+
+def extract_links(abstract: str, code_url: str | None = None,
+                  project_url: str | None = None) -> Links:
+    """Links of the source's own fields first, then those found in the abstract, deduplicated."""
+    found: dict[str, list[str]] = {"code": [], "project": [], "other": []}
+    seen: set[str] = set()
+    candidates: list[tuple[str, str | None]] = []
+    if code_url:
+        candidates.append((code_url, "code"))
+    if project_url:
+        candidates.append((project_url, "project"))
+    candidates += [(m.group(0), None) for m in _URL.finditer(abstract)]
+    for raw, forced_kind in candidates:
+        url = trim_url(clean_text(raw))
+        try:
+            if not urlsplit(url).hostname:
+                continue
+        except ValueError:  # e.g. an invalid IPv6 literal
+            continue
+        kind = forced_kind or classify(url)
+        url = _canonical_link(url, kind)
+        key = url.rstrip("/").lower()
+        if key not in seen:
+            seen.add(key)
+            found[kind].append(url)
+    return Links(code=tuple(found["code"]), project=tuple(found["project"]),
+                 other=tuple(found["other"]))
+
+
+def _clean_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        value = clean_text(value)
+        if value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def normalize(raw: RawPaper) -> NormalPaper:
+    """Raises SourceError (at the paper's place) when nothing is left of its title or abstract."""
+    title = clean_title(raw.title)
+    abstract = clean_text(raw.abstract)
+    if not words(title):
+        raise SourceError("the title has no letters or digits once cleaned", raw.where)
+    if not abstract:
+        raise SourceError("the abstract is empty once cleaned", raw.where)
+    return NormalPaper(
+        title=title,
+        title_key=title_key(title),
+        slug=slugify(title),
+        abstract=abstract,
+        arxiv_id=raw.arxiv_id,
+        authors=_clean_list(raw.authors),
+        keywords=_clean_list(raw.keywords),
+        upvotes=raw.upvotes,
+        links=extract_links(abstract, raw.code_url, raw.project_url),
+        listed_at=raw.listed_at,
+    )

@@ -1,0 +1,186 @@
+"""The keyword query language (SPEC section 5): a q string to a parsed, canonical Query.
+
+Pure: no I/O and no regular expression built from user input. The stores turn a
+Query into SQL over their search index (`store/search.py`); `Query.canonical()` is the
+form used in cache keys and self links, so that `LLM agents` and `agents  llm`, which
+mean the same, share one.
+
+Grammar, informally:
+    query   := item*                      items are ANDed
+    item    := '-'? atom | atom ('OR' atom)+
+    atom    := [field ':'] (word | '"' words '"') | 'has:code' | 'has:project'
+A term matches a word that starts with it; a term of several words (`"neural operator"`,
+`mlp-mixer`) matches those words consecutively, each as a prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .words import words
+
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 16
+FIELDS = {"title": "title", "abstract": "abstract", "author": "authors", "authors": "authors",
+          "keyword": "keywords", "keywords": "keywords"}
+ALL_FIELDS = ("title", "abstract", "authors", "keywords")
+HAS_VALUES = ("code", "project")
+_FIELD_NAME_OF = {"title": "title", "abstract": "abstract", "authors": "author",
+                  "keywords": "keyword"}
+
+
+class QueryError(ValueError):
+    """A q that is not in the language; the message names the offending token."""
+
+
+@dataclass(frozen=True, order=True)
+class Text:
+    """Consecutive words, each matched as a prefix, in one of `fields` (all when empty)."""
+
+    words: tuple[str, ...]
+    fields: tuple[str, ...] = ()
+
+    def canonical(self) -> str:
+        prefix = "".join(f"{_FIELD_NAME_OF[f]}:" for f in self.fields)
+        body = self.words[0] if len(self.words) == 1 else '"' + " ".join(self.words) + '"'
+        return prefix + body
+
+    @property
+    def search_fields(self) -> tuple[str, ...]:
+        return self.fields or ALL_FIELDS
+
+
+@dataclass(frozen=True, order=True)
+class Has:
+    what: str  # "code" or "project"
+
+    def canonical(self) -> str:
+        return f"has:{self.what}"
+
+
+Atom = Text | Has
+
+
+@dataclass(frozen=True)
+class Clause:
+    alternatives: tuple[Atom, ...]
+    negated: bool = False
+
+    def canonical(self) -> str:
+        return ("-" if self.negated else "") + " OR ".join(a.canonical() for a in self.alternatives)
+
+
+@dataclass(frozen=True)
+class Query:
+    clauses: tuple[Clause, ...] = ()
+
+    def canonical(self) -> str:
+        return " ".join(c.canonical() for c in self.clauses)
+
+    def __bool__(self) -> bool:
+        return bool(self.clauses)
+
+
+@dataclass
+class _Token:
+    kind: str  # "atom" or "or"
+    text: str
+    atom: Atom | None = None
+    negated: bool = False
+
+
+def _scan(q: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(q)
+    while i < n:
+        if q[i].isspace():
+            i += 1
+            continue
+        start = i
+        negated = False
+        if q[i] == "-":
+            negated = True
+            i += 1
+        field: str | None = None
+        # A field prefix: letters then ':' directly before the term.
+        j = i
+        while j < n and q[j].isalpha() and q[j].isascii():
+            j += 1
+        if j < n and j > i and q[j] == ":" and j + 1 < n and not q[j + 1].isspace():
+            field = q[i:j].lower()
+            i = j + 1
+        if i < n and q[i] == '"':
+            end = q.find('"', i + 1)
+            if end < 0:
+                raise QueryError(f"unbalanced quote at position {i + 1}: {q[start:start + 40]}")
+            body, i = q[i + 1:end], end + 1
+        else:
+            j = i
+            while j < n and not q[j].isspace() and q[j] != '"':
+                j += 1
+            body, i = q[i:j], j
+        text = q[start:i]
+        if not negated and field is None and body == "OR":
+            tokens.append(_Token("or", text))
+            continue
+        tokens.append(_Token("atom", text, _atom(field, body, text), negated))
+    return tokens
+
+
+def _atom(field: str | None, body: str, text: str) -> Atom:
+    if field == "has":
+        if body.lower() not in HAS_VALUES:
+            raise QueryError(f"unknown filter {text!r} (use has:code or has:project)")
+        return Has(body.lower())
+    if field is not None and field not in FIELDS:
+        known = ", ".join(f"{f}:" for f in ("title", "abstract", "author", "keyword", "has"))
+        raise QueryError(f"unknown field {field + ':'!r} in {text!r} (known: {known})")
+    found = tuple(words(body))
+    if not found:
+        if text in ("-", ""):
+            raise QueryError("a '-' must be followed by a term")
+        raise QueryError(f"the term {text!r} has no letters or digits")
+    return Text(found, (FIELDS[field],) if field else ())
+
+
+def parse(q: str | None) -> Query:
+    """Parse a q string. Raises QueryError naming the offending token."""
+    if q is None:
+        return Query()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+    tokens = _scan(q)
+    if sum(t.kind == "atom" for t in tokens) > MAX_TERMS:
+        raise QueryError(f"has more than {MAX_TERMS} terms")
+
+    clauses: list[Clause] = []
+    group: list[_Token] = []
+    expecting_alternative = False
+    for token in tokens:
+        if token.kind == "or":
+            if not group or expecting_alternative:
+                raise QueryError("'OR' needs a term on each side")
+            expecting_alternative = True
+            continue
+        if expecting_alternative:
+            group.append(token)
+            expecting_alternative = False
+        else:
+            if group:
+                clauses.append(_clause(group))
+            group = [token]
+    if expecting_alternative:
+        raise QueryError("'OR' needs a term on each side")
+    if group:
+        clauses.append(_clause(group))
+    unique = sorted(set(clauses), key=Clause.canonical)
+    return Query(tuple(unique))
+
+
+def _clause(group: list[_Token]) -> Clause:
+    if len(group) > 1:
+        for token in group:
+            if token.negated:
+                raise QueryError(f"an excluded term ({token.text!r}) cannot be an OR alternative")
+    atoms = sorted({t.atom for t in group if t.atom is not None}, key=lambda a: a.canonical())
+    return Clause(tuple(atoms), negated=group[0].negated)

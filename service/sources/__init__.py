@@ -1,0 +1,30 @@
+"""Source parsers: one module per wire format, each a pure function from text to a RawList.
+
+`parse()` is the entry point: it decodes bytes, detects the format when asked to
+(`detect.py`) and raises `SourceError` (never anything else) with the place in the
+input that is wrong.
+"""
+
+from __future__ import annotations
+
+from ..model import RawList
+from .errors import SourceError
+from .detect import FORMATS, decode, detect_format
+from . import hf_json, text
+
+__all__ = ["FORMATS", "SourceError", "parse"]
+
+
+def parse(data: bytes | str, format: str = "auto", name: str = "<input>") -> RawList:
+    """Parse one trending list. Raises SourceError naming `name` and the place."""
+    try:
+        content = decode(data) if isinstance(data, bytes) else data
+        if format == "auto":
+            format = detect_format(content)
+        if format == "text":
+            return text.parse_text(content)
+        if format == "hf-json":
+            return hf_json.parse_hf_json(content)
+        raise SourceError(f"unknown format {format!r} (use one of: auto, {', '.join(FORMATS)})")
+    except SourceError as exc:
+        raise exc.named(name) from None

@@ -1,0 +1,148 @@
+"""The Hugging Face `daily_papers?sort=trending` JSON (SPEC 1.2): an array of objects.
+
+Every error names the array index and the field; unknown fields are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from ..model import RawList, RawPaper
+from .errors import SourceError
+
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
+_ARXIV_VERSION = re.compile(r"v\d+")
+
+
+def _loads(content: str) -> Any:
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}") \
+            from None
+    except RecursionError:
+        raise SourceError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise SourceError(f"invalid JSON: {exc}") from None
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
+
+
+class _Entry:
+    """Reads one array element, naming `entry N, field 'x'` in every error."""
+
+    def __init__(self, index: int, entry: Any) -> None:
+        self.where = f"entry {index}"
+        if not isinstance(entry, dict):
+            raise SourceError(f"expected an object, found {_type_name(entry)}", self.where)
+        paper = entry.get("paper", {})
+        if not isinstance(paper, dict):
+            self.fail("paper", f"expected an object, found {_type_name(paper)}")
+        self.entry: dict[str, Any] = entry
+        self.paper: dict[str, Any] = paper
+
+    def fail(self, field: str, message: str) -> None:
+        raise SourceError(message, f"{self.where}, field '{field}'")
+
+    def get(self, name: str, kind: type, *, top_level_too: bool = False) -> tuple[str, Any]:
+        """The value of paper.<name> (else <name> when allowed), type-checked; None if absent."""
+        places = [("paper." + name, self.paper)]
+        if top_level_too:
+            places.append((name, self.entry))
+        for field, obj in places:
+            value = obj.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+                self.fail(field, f"expected {_type_name(kind())}, found {_type_name(value)}")
+            return field, value
+        return places[0][0], None
+
+    def text(self, name: str) -> str:
+        field, value = self.get(name, str, top_level_too=True)
+        if value is None or not value.strip():
+            self.fail(field, "is missing or empty")
+        return str(value)
+
+    def url(self, name: str) -> str | None:
+        field, value = self.get(name, str)
+        if not value or not value.strip():
+            return None
+        value = value.strip()
+        if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
+            self.fail(field, f"expected an http(s) URL, found {value[:80]!r}")
+        return str(value)
+
+    def strings(self, field: str, values: Any, key: str | None = None) -> tuple[str, ...]:
+        if values is None:
+            return ()
+        if not isinstance(values, list):
+            self.fail(field, f"expected an array, found {_type_name(values)}")
+        out = []
+        for i, item in enumerate(values):
+            if key is not None:
+                if not isinstance(item, dict):
+                    self.fail(f"{field}[{i}]", f"expected an object, found {_type_name(item)}")
+                item = item.get(key)
+                if item is None:
+                    continue
+            if not isinstance(item, str):
+                name = f"{field}[{i}]" + (f".{key}" if key else "")
+                self.fail(name, f"expected a string, found {_type_name(item)}")
+            out.append(item)
+        return tuple(out)
+
+    def timestamp(self, field: str, value: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.fail(field, f"expected an RFC 3339 date-time string, found {_type_name(value)}")
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(field, f"expected an RFC 3339 date-time, found {value[:40]!r}")
+            raise  # unreachable: fail() raises
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def raw_paper(self) -> RawPaper:
+        field, arxiv_id = self.get("id", str)
+        if arxiv_id is None or not arxiv_id.strip():
+            self.fail("paper.id", "is missing or empty")
+        arxiv_id = arxiv_id.strip()
+        if not ARXIV_ID.fullmatch(arxiv_id):
+            base, _, version = arxiv_id.partition("v")
+            if not (ARXIV_ID.fullmatch(base) and _ARXIV_VERSION.fullmatch("v" + version)):
+                self.fail(field, f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
+            arxiv_id = base
+        _, upvotes = self.get("upvotes", int)
+        return RawPaper(
+            title=self.text("title"),
+            abstract=self.text("summary"),
+            where=self.where,
+            arxiv_id=arxiv_id,
+            authors=self.strings("paper.authors", self.paper.get("authors"), key="name"),
+            keywords=self.strings("paper.ai_keywords", self.paper.get("ai_keywords")),
+            upvotes=upvotes,
+            code_url=self.url("githubRepo"),
+            project_url=self.url("projectPage"),
+            listed_at=self.timestamp("publishedAt", self.entry.get("publishedAt")),
+        )
+
+
+def parse_hf_json(content: str) -> RawList:
+    data = _loads(content)
+    if not isinstance(data, list):
+        raise SourceError(f"expected a JSON array of papers at the top level, "
+                          f"found {_type_name(data)}")
+    if not data:
+        raise SourceError("the JSON array holds no papers")
+    papers = tuple(_Entry(index, entry).raw_paper() for index, entry in enumerate(data))
+    return RawList(format="hf-json", papers=papers)
