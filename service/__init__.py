@@ -1,0 +1,33 @@
+"""trendfeed: trending papers as keyword feeds, a REST API and a small web page.
+
+`create_app()` is the application factory; `service.wsgi:app` is the one app built at
+import time (the gunicorn target).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
+    from .http import problems
+    from .routes import FormatConverter, KeywordConverter, Services, api, feeds, ops
+    from .store import open_store
+
+    if not isinstance(config, Config):
+        config = Config.from_env(**(config or {}))
+    app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["fmt"] = FormatConverter
+    app.url_map.converters["kw"] = KeywordConverter
+    app.extensions["trendfeed"] = Services(config=config, store=open_store(config.database_url))
+    problems.register(app)
+    for module in (feeds, api, ops):
+        app.register_blueprint(module.bp)
+    return app

@@ -27,7 +27,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def load(source: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_INPUT_BYTES,
+def load(source: str, *, timeout: float | None = None, max_bytes: int = MAX_INPUT_BYTES,
          stdin: object = None) -> bytes:
     """The bytes of a path, '-' (standard input) or an http(s) URL. Raises SourceError."""
     if source == "-":
@@ -54,8 +54,9 @@ def _capped(data: bytes, max_bytes: int, name: str) -> bytes:
     return data
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_INPUT_BYTES,
+def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_INPUT_BYTES,
           headers: dict[str, str] | None = None) -> bytes:
+    timeout = FETCH_TIMEOUT if timeout is None else timeout
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True,
                           headers={"User-Agent": "trendfeed", **(headers or {})}) as response:

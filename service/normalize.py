@@ -64,7 +64,7 @@ def slugify(title: str) -> str:
         if len(candidate) > SLUG_MAX_CHARS:
             break
         slug = candidate
-    if not slug:  # no ASCII word fits (e.g. a title in another script): hash of the title
+    if not slug:  # no ASCII word fits (a title in another script): a hash of the title
         slug = "paper-" + short_hash(title_key(title) or title)
     return slug
 
@@ -77,12 +77,10 @@ def trim_url(url: str) -> str:
     """Sentence punctuation and unbalanced closing brackets trimmed off the end of a URL."""
     while url:
         last = url[-1]
-        if last in _TRAILING_PUNCTUATION:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
-            url = url[:-1]
-        else:
+        unbalanced = last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])
+        if last not in _TRAILING_PUNCTUATION and not unbalanced:
             break
+        url = url[:-1]
     return url
 
 

@@ -8,9 +8,9 @@ input that is wrong.
 from __future__ import annotations
 
 from ..model import RawList
-from .errors import SourceError
-from .detect import FORMATS, decode, detect_format
 from . import hf_json, text
+from .detect import FORMATS, decode, detect_format
+from .errors import SourceError
 
 __all__ = ["FORMATS", "SourceError", "parse"]
 

@@ -120,7 +120,8 @@ class _Entry:
         if not ARXIV_ID.fullmatch(arxiv_id):
             base, _, version = arxiv_id.partition("v")
             if not (ARXIV_ID.fullmatch(base) and _ARXIV_VERSION.fullmatch("v" + version)):
-                self.fail(field, f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
+                self.fail(field,
+                          f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
             arxiv_id = base
         _, upvotes = self.get("upvotes", int)
         return RawPaper(

@@ -70,7 +70,7 @@ SEARCH_FIELDS = ("title", "abstract", "authors", "keywords")
 # PostgreSQL: tsvector columns with GIN indexes.
 paper_search_pg = sa.Table(
     "paper_search", sa.MetaData(),
-    sa.Column("num", sa.Integer, sa.ForeignKey("papers.num"), primary_key=True),
+    sa.Column("num", sa.Integer, primary_key=True),  # papers.num
     *(sa.Column(f, postgresql.TSVECTOR, nullable=False) for f in SEARCH_FIELDS),
 )
 paper_search_sqlite = sa.table("paper_search", sa.column("rowid"), sa.column("paper_search"),

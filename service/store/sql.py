@@ -28,6 +28,7 @@ from .search import criterion, index_rows
 _IN_CHUNK = 500
 SCOPES = ("current", "all")
 SORTS = ("rank", "first_seen", "-first_seen")
+EVERYTHING = Query()
 
 
 class StoreError(RuntimeError):
@@ -160,7 +161,7 @@ class SqlStore:
     def _latest_id(self, conn: sa.Connection) -> int | None:
         return conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
 
-    def query_papers(self, query: Query = Query(), *, scope: str = "current",
+    def query_papers(self, query: Query = EVERYTHING, *, scope: str = "current",
                      sort: str | None = None, limit: int | None = 50) -> list[Paper]:
         """Papers matching `query`: the latest list in rank order (scope 'current') or
         the whole history, newest first_seen first (scope 'all')."""
@@ -190,7 +191,7 @@ class SqlStore:
             return [papers.c.first_seen, papers.c.best_rank, papers.c.id]
         return [papers.c.first_seen.desc(), papers.c.best_rank, papers.c.id]
 
-    def count_matching(self, query: Query = Query(), *, scope: str = "current") -> int:
+    def count_matching(self, query: Query = EVERYTHING, *, scope: str = "current") -> int:
         with self.engine.connect() as conn:
             latest_id = self._latest_id(conn)
             inner = self._filtered(self._paper_select(latest_id), query, scope, latest_id)

@@ -1,0 +1,63 @@
+"""What every feed format renders from, and the Paper -> feed item mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Paper
+
+TAG_AUTHORITY = "tag:trendfeed,2026:"  # RFC 4151; fixed forever so item ids never change
+GENERATOR = "trendfeed"
+
+
+@dataclass(frozen=True)
+class FeedData:
+    title: str
+    description: str
+    self_url: str  # absolute, canonical, the URL the feed is fetched from
+    page_url: str  # the web page showing the same list
+    feed_id: str
+    updated: dt.datetime  # naive UTC: the latest snapshot's ingest time
+    base_url: str
+    papers: tuple[Paper, ...]
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC, microsecond=0)
+
+
+def item_id(paper: Paper) -> str:
+    """Host-independent and permanent: built from the paper id only."""
+    return f"{TAG_AUTHORITY}paper/{paper.id}"
+
+
+def item_link(paper: Paper, base_url: str) -> str:
+    return paper.url or f"{base_url}/papers/{paper.id}"
+
+
+def _link_list(label: str, urls: tuple[str, ...]) -> str:
+    anchors = ", ".join(f'<a href="{html.escape(u, quote=True)}">{html.escape(u)}</a>'
+                        for u in urls)
+    return f"<p>{label}: {anchors}</p>"
+
+
+def item_html(paper: Paper) -> str:
+    """The item body: the abstract and links, everything from the source escaped."""
+    parts = [f"<p>{html.escape(paper.abstract)}</p>"]
+    if paper.authors:
+        parts.append(f"<p>Authors: {html.escape(', '.join(paper.authors))}</p>")
+    for label, urls in (("Code", paper.links.code), ("Project page", paper.links.project)):
+        if urls:
+            parts.append(_link_list(label, urls))
+    rank = f"#{paper.rank} in the latest list; " if paper.rank else ""
+    parts.append(f"<p>Trending: {rank}best rank #{paper.best_rank}, "
+                 f"{paper.appearances} list{'s' if paper.appearances != 1 else ''}.</p>")
+    return "".join(parts)
+
+
+def item_extension(paper: Paper) -> dict[str, Any]:
+    return {"rank": paper.rank, "best_rank": paper.best_rank, "appearances": paper.appearances,
+            "links": paper.links.as_dict(), "arxiv_id": paper.arxiv_id}

@@ -1,0 +1,10 @@
+"""RSS 2.0 through feedgen (with atom:link rel=self, language and dc:creator)."""
+
+from __future__ import annotations
+
+from .common import FeedData
+from .xml import build
+
+
+def render_rss(feed: FeedData) -> bytes:
+    return bytes(build(feed, atom=False).rss_str(pretty=True))

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every route: problems, argument parsing (and caching, later)."""

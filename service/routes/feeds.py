@@ -1,0 +1,118 @@
+"""The feeds: /feeds/trending.<fmt>, /feeds/keyword/<keyword>.<fmt> and /feeds.opml."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response
+
+from .. import query
+from ..feeds import FORMATS, FeedData, render_opml
+from ..feeds.common import TAG_AUTHORITY
+from ..feeds.opml import Outline
+from ..http.args import FeedArgs, OpmlArgs, load
+from ..http.problems import Problem, validation_problem
+from . import services
+
+bp = Blueprint("feeds", __name__)
+EPOCH = dt.datetime(1970, 1, 1)
+
+
+def keyword_path(q: query.Query) -> str:
+    """The keyword URL segment of a query: its canonical form, spaces as '+'."""
+    return quote(q.canonical(), safe=":-").replace("%20", "+")
+
+
+def _query_string(params: dict[str, Any]) -> str:
+    return ("?" + urlencode(params)) if params else ""
+
+
+def _feed_params(args: dict[str, Any], with_q: bool) -> dict[str, Any]:
+    """The canonical query string: known parameters that differ from their defaults."""
+    params: dict[str, Any] = {}
+    if with_q and args["q"]:
+        params["q"] = args["q"].canonical()
+    if args["limit"] != 50:
+        params["limit"] = args["limit"]
+    if args["scope"] != "current":
+        params["scope"] = args["scope"]
+    return params
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        message = f"unknown feed format {format!r}: use rss, atom or json"
+        raise Problem(404, f"format: {message}", errors={"format": [message]})
+
+
+def _render(format: str, args: dict[str, Any], path: str, params: dict[str, Any]) -> Response:
+    svc = services()
+    base = svc.config.base
+    q: query.Query = args["q"]
+    papers = svc.store.query_papers(q, scope=args["scope"], limit=args["limit"])
+    latest = svc.store.latest_snapshot()
+    what = f"papers matching {q.canonical()}" if q else "trending papers"
+    scope = "all papers seen" if args["scope"] == "all" else "the latest trending list"
+    page_params = {"q": q.canonical()} if q else {}
+    feed = FeedData(
+        title=f"trendfeed: {what}",
+        description=f"trendfeed: {what}, from {scope}",
+        self_url=f"{base}{path}{_query_string(params)}",
+        page_url=f"{base}/{_query_string(page_params)}",
+        feed_id=TAG_AUTHORITY + "feed" + quote(path + _query_string(_feed_id_params(params)),
+                                               safe="/?=&+:-."),
+        updated=latest.ingested_at if latest else EPOCH,
+        base_url=base,
+        papers=tuple(papers),
+    )
+    mimetype, render = FORMATS[format]
+    return Response(render(feed), content_type=mimetype)
+
+
+def _feed_id_params(params: dict[str, Any]) -> dict[str, Any]:
+    # The same list in another format is the same feed; limit only trims it.
+    return {k: v for k, v in params.items() if k != "limit"}
+
+
+@bp.get("/feeds/trending.<fmt:format>")
+def trending(format: str) -> Response:
+    _check_format(format)
+    args = load(FeedArgs())
+    return _render(format, args, f"/feeds/trending.{format}", _feed_params(args, with_q=True))
+
+
+@bp.get("/feeds/keyword/<kw:keyword>.<fmt:format>")
+def keyword(keyword: str, format: str) -> Response:
+    _check_format(format)
+    args = load(FeedArgs())
+    try:
+        args["q"] = query.parse(keyword.replace("+", " "))
+    except query.QueryError as exc:
+        raise validation_problem({"keyword": [str(exc)]}) from None
+    if not args["q"]:
+        raise validation_problem({"keyword": ["is empty: name at least one word"]})
+    path = f"/feeds/keyword/{keyword_path(args['q'])}.{format}"
+    return _render(format, args, path, _feed_params(args, with_q=False))
+
+
+@bp.get("/feeds.opml")
+def opml() -> Response:
+    args = load(OpmlArgs(), lists=("q",))
+    base = services().config.base
+    outlines = []
+    seen: set[str] = set()
+    for q in args["q"]:
+        if not q:
+            raise validation_problem({"q": ["every q must name at least one word"]})
+        canonical = q.canonical()
+        if canonical in seen:
+            continue
+        seen.add(canonical)
+        outlines.append(Outline(
+            text=canonical,
+            xml_url=f"{base}/feeds/keyword/{keyword_path(q)}.atom",
+            html_url=f"{base}/{_query_string({'q': canonical})}"))
+    body = render_opml("trendfeed keyword feeds", outlines)
+    return Response(body, content_type="text/x-opml; charset=utf-8")

@@ -1,0 +1,174 @@
+"""Source parsers: the text capture and the HF JSON, tolerant and strict where SPEC 1 says."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.sources import SourceError, parse
+from service.sources.detect import detect_format
+
+from .conftest import HF_JSON, TRENDING
+
+
+def test_the_real_capture_gives_74_papers_and_its_date() -> None:
+    raw = parse(TRENDING.read_bytes())
+    assert raw.format == "text"
+    assert len(raw.papers) == 74
+    assert raw.list_month_day == (3, 17)
+    assert raw.papers[0].title == "Forward Learning of Graph Neural Networks"
+    assert raw.papers[0].abstract.startswith("Graph neural networks (GNNs) have achieved")
+    assert raw.papers[0].where == "line 11"
+
+
+def test_crlf_blank_lines_nbsp_tabs_and_no_header() -> None:
+    text = ("\r\n\r\nTitle\u00a0One  \r\n\r\n\r\n\tAbstract\u00a0one.\t\r\n"
+            "\r\n\r\n\r\nTitle Two\r\n\r\nAbstract two.\r\n\r\n")
+    raw = parse(text.encode())
+    assert [(p.title, p.abstract) for p in raw.papers] == [
+        ("Title One", "Abstract one."), ("Title Two", "Abstract two.")]
+    assert raw.list_month_day is None and raw.list_date is None
+
+
+def test_header_lines_in_another_order_and_a_full_date() -> None:
+    text = "Subscribe\nMarch 3, 2025\nnew\n\nA Title\n\nAn abstract.\n"
+    raw = parse(text)
+    assert raw.list_date is not None and raw.list_date.isoformat() == "2025-03-03"
+    assert [p.title for p in raw.papers] == ["A Title"]
+
+
+def test_a_title_directly_followed_by_its_abstract_lines() -> None:
+    raw = parse("A Title\nfirst half of the abstract\nsecond half.\n\nNext\n\nNext abstract.")
+    assert raw.papers[0].abstract == "first half of the abstract second half."
+    assert raw.papers[1].title == "Next"
+
+
+def test_control_characters_do_not_count_as_text_on_a_blank_line() -> None:
+    raw = parse("T1\n\x01\x02\nA1\n\x0b\nT2\n\nA2\n")
+    assert [p.title for p in raw.papers] == ["T1", "T2"]
+
+
+@pytest.mark.parametrize(("content", "message", "where"), [
+    (b"", "empty", ""),
+    (b"   \n\n", "empty", ""),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary content", "line 3"),
+    (b"Title\n\nAbstract\n\n\xff\xfe bad", "not UTF-8", "line 5"),
+    (b"A Title\n\nAn abstract.\n\nA lonely title\n", "has no abstract", "line 5"),
+    (b"new\nSubscribe\nMar 17\n", "no papers found", "line 4"),
+    ("T\n\nAbstract.\n\n" + "word " * 200, "expected a paper title", "line 5"),
+    (b"Feb 30\n\nT\n\nA", "names no real day", "line 1"),
+])
+def test_bad_text_names_the_problem_and_the_line(content: bytes | str, message: str,
+                                                  where: str) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    with pytest.raises(SourceError) as caught:
+        parse(data, name="capture.txt")
+    assert message in caught.value.message
+    assert caught.value.where == where
+    assert str(caught.value).startswith("capture.txt")
+
+
+def test_hf_json_sample() -> None:
+    raw = parse(HF_JSON.read_bytes())
+    assert raw.format == "hf-json"
+    first, second, third = raw.papers
+    assert first.arxiv_id == "2509.04664"
+    assert first.authors == ("Adam Tauman Kalai", "Ofir Nachum")
+    assert first.keywords == ("hallucinations", "binary classification")
+    assert first.upvotes == 26
+    assert first.listed_at is not None
+    assert first.listed_at.isoformat() == "2025-09-08T02:44:20.973000"
+    assert second.code_url == "https://github.com/facebookresearch/forwardgnn"
+    assert third.project_url == "https://example.github.io/flow-sampler"
+
+
+def _entry(**paper: object) -> dict[str, object]:
+    base: dict[str, object] = {"id": "2401.00001", "title": "T", "summary": "S"}
+    base.update(paper)
+    return {"paper": {k: v for k, v in base.items() if v is not None}}
+
+
+@pytest.mark.parametrize(("document", "message", "where"), [
+    ({"paper": {}}, "expected a JSON array", ""),
+    ([], "holds no papers", ""),
+    ([_entry(), "x"], "expected an object, found a string", "entry 1"),
+    ([_entry(title=None)], "is missing or empty", "entry 0, field 'paper.title'"),
+    ([_entry(), _entry(summary="  ")], "is missing or empty", "entry 1, field 'paper.summary'"),
+    ([_entry(id=None)], "is missing or empty", "entry 0, field 'paper.id'"),
+    ([_entry(id="not-an-id")], "expected an arXiv id", "entry 0, field 'paper.id'"),
+    ([_entry(title=7)], "expected a string, found a number", "entry 0, field 'paper.title'"),
+    ([_entry(authors="x")], "expected an array", "entry 0, field 'paper.authors'"),
+    ([_entry(authors=[{"name": 3}])], "expected a string",
+     "entry 0, field 'paper.authors[0].name'"),
+    ([_entry(upvotes="many")], "expected a number", "entry 0, field 'paper.upvotes'"),
+    ([_entry(githubRepo="ftp://x")], "http(s) URL", "entry 0, field 'paper.githubRepo'"),
+    ([{**_entry(), "publishedAt": "yesterday"}], "RFC 3339", "entry 0, field 'publishedAt'"),
+])
+def test_bad_hf_json_names_the_index_and_field(document: object, message: str, where: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse(json.dumps(document).encode(), name="papers.json")
+    assert message in caught.value.message
+    assert caught.value.where == where
+
+
+def test_invalid_json_names_line_and_column() -> None:
+    with pytest.raises(SourceError) as caught:
+        parse(b'[\n  {"paper": }\n]')
+    assert caught.value.where == "line 2, column 13"
+
+
+def test_deeply_nested_json_is_an_error_not_a_crash() -> None:
+    with pytest.raises(SourceError, match="nested too deeply"):
+        parse(b"[" * 100_000)
+
+
+def test_version_suffix_of_an_arxiv_id_is_dropped() -> None:
+    raw = parse(json.dumps([_entry(id="2401.00001v3")]).encode())
+    assert raw.papers[0].arxiv_id == "2401.00001"
+
+
+def test_format_detection() -> None:
+    assert detect_format('  \n[{"a": 1}]') == "hf-json"
+    assert detect_format("{}") == "hf-json"
+    assert detect_format("Mar 17\n\nTitle") == "text"
+    with pytest.raises(SourceError, match="unknown format"):
+        parse(b"x", format="csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_parses_or_raises_the_parsers_own_error(text: str) -> None:
+    try:
+        raw = parse(text.encode("utf-8", "surrogatepass"))
+    except SourceError:
+        return
+    assert raw.papers
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary())
+def test_any_bytes_parse_or_raise_the_parsers_own_error(data: bytes) -> None:
+    with contextlib.suppress(SourceError):
+        parse(data, format="text")
+    with contextlib.suppress(SourceError):
+        parse(data, format="hf-json")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"paper": st.dictionaries(
+    st.sampled_from(["id", "title", "summary", "authors", "upvotes", "githubRepo",
+                     "ai_keywords", "projectPage"]), json_values)}) | json_values, max_size=4))
+def test_any_json_parses_or_raises_the_parsers_own_error(document: object) -> None:
+    with contextlib.suppress(SourceError):
+        parse(json.dumps(document).encode(), format="hf-json")
