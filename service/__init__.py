@@ -16,7 +16,7 @@ from .config import Config
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
     from .http import problems
-    from .routes import FormatConverter, KeywordConverter, Services, api, feeds, ops
+    from .routes import FormatConverter, KeywordConverter, Services, api, feeds, ops, pages
     from .store import open_store
 
     if not isinstance(config, Config):
@@ -28,6 +28,6 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["kw"] = KeywordConverter
     app.extensions["trendfeed"] = Services(config=config, store=open_store(config.database_url))
     problems.register(app)
-    for module in (feeds, api, ops):
+    for module in (feeds, api, pages, ops):
         app.register_blueprint(module.bp)
     return app

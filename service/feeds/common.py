@@ -45,16 +45,15 @@ def _link_list(label: str, urls: tuple[str, ...]) -> str:
 
 
 def item_html(paper: Paper) -> str:
-    """The item body: the abstract and links, everything from the source escaped."""
+    """The item body: the abstract, authors and links, everything from the source escaped."""
     parts = [f"<p>{html.escape(paper.abstract)}</p>"]
     if paper.authors:
         parts.append(f"<p>Authors: {html.escape(', '.join(paper.authors))}</p>")
     for label, urls in (("Code", paper.links.code), ("Project page", paper.links.project)):
         if urls:
             parts.append(_link_list(label, urls))
-    rank = f"#{paper.rank} in the latest list; " if paper.rank else ""
-    parts.append(f"<p>Trending: {rank}best rank #{paper.best_rank}, "
-                 f"{paper.appearances} list{'s' if paper.appearances != 1 else ''}.</p>")
+    # Nothing that moves with the ranking goes here: a reader that compares bodies would
+    # show the item again. Rank and appearances travel in the JSON Feed extension only.
     return "".join(parts)
 
 

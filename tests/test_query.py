@@ -1,0 +1,202 @@
+"""The keyword query language (SPEC 5): parsing, canonical forms, and the stores' answers
+checked against an independent straightforward implementation, on both engines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.model import Paper
+from service.query import MAX_TERMS, QueryError, parse
+from service.store import SqlStore
+
+from .conftest import ENGINES, TRENDING, ingest_file, ingest_text
+
+# -- an independent reference: regexes over the plain text, nothing from service.words --
+
+
+def ref_words(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.findall(r"[^\W_]+", plain)
+
+
+def ref_fields(paper: Paper) -> dict[str, list[str]]:
+    return {"title": ref_words(paper.title), "abstract": ref_words(paper.abstract),
+            "authors": ref_words(" ".join(paper.authors)),
+            "keywords": ref_words(" ".join(paper.keywords))}
+
+
+def ref_phrase(paper: Paper, terms: list[str], fields: tuple[str, ...] = ()) -> bool:
+    for name, found in ref_fields(paper).items():
+        if fields and name not in fields:
+            continue
+        for start in range(len(found) - len(terms) + 1):
+            if all(found[start + i].startswith(t) for i, t in enumerate(terms)):
+                return True
+    return False
+
+
+def ref_has_code(paper: Paper) -> bool:
+    return any(host in paper.abstract for host in ("github.com/", "gitlab.com/"))
+
+
+REFERENCE: dict[str, Callable[[Paper], bool]] = {
+    "diffusion": lambda p: ref_phrase(p, ["diffusion"]),
+    "federated -personalized": lambda p: (ref_phrase(p, ["federated"])
+                                          and not ref_phrase(p, ["personalized"])),
+    '"neural operator"': lambda p: ref_phrase(p, ["neural", "operator"]),
+    "title:transformer": lambda p: ref_phrase(p, ["transformer"], ("title",)),
+    "diffusion OR flow": lambda p: ref_phrase(p, ["diffusion"]) or ref_phrase(p, ["flow"]),
+    "has:code": ref_has_code,
+    "mlp-mixer": lambda p: ref_phrase(p, ["mlp", "mixer"]),
+    "NAÏVE": lambda p: ref_phrase(p, ["naive"]),
+    "graph -title:graph": lambda p: ref_phrase(p, ["graph"])
+    and not ref_phrase(p, ["graph"], ("title",)),
+}
+
+
+# -- parsing -----------------------------------------------------------------
+
+
+def test_equivalent_queries_share_one_canonical_form() -> None:
+    assert parse("LLM agents").canonical() == parse("agents  llm").canonical() == "agents llm"
+    assert parse("flow OR diffusion").canonical() == parse("Diffusion OR Flow").canonical()
+    assert parse('"Neural   Operator"').canonical() == '"neural operator"'
+    assert parse("mlp-mixer").canonical() == '"mlp mixer"'
+    assert parse("Title:Transformer -HAS:code").canonical() == "-has:code title:transformer"
+    assert parse("") == parse("   ") == parse(None)
+    assert not parse("")
+
+
+@pytest.mark.parametrize(("q", "message"), [
+    ('"unbalanced', "unbalanced quote at position 1"),
+    ('ok "open phrase', "unbalanced quote at position 4"),
+    ("venue:neurips", "unknown field 'venue:'"),
+    ("has:tests", "unknown filter 'has:tests'"),
+    ("a OR", "'OR' needs a term on each side"),
+    ("OR a", "'OR' needs a term on each side"),
+    ("a OR OR b", "'OR' needs a term on each side"),
+    ("a OR -b", "cannot be an OR alternative"),
+    ("-", "must be followed by a term"),
+    ("+++", "the term '+++' has no letters or digits"),
+    ("x" * 257, "at most 256"),
+    (" ".join(f"w{i}" for i in range(MAX_TERMS + 1)), "more than 16 terms"),
+])
+def test_malformed_queries_name_the_offending_token(q: str, message: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(message)):
+        parse(q)
+
+
+def test_lowercase_or_is_a_word_and_a_colon_without_a_term_is_text() -> None:
+    assert parse("rock or roll").canonical() == "or rock roll"
+    assert parse("ratio: 2").canonical() == "2 ratio"
+
+
+query_terms = st.sampled_from(["graph", "neural", "operator", "diffusion", "flow", "transformer",
+                               "vision", "federated", "learning", "token", "mixer", "naïve",
+                               "Attention", "frequency", "model", "imag", "3d", "zzzz"])
+fields = st.sampled_from(["", "title:", "abstract:", "author:", "keyword:"])
+
+
+@st.composite
+def atoms(draw: Any) -> tuple[str, Any]:
+    kind = draw(st.sampled_from(["word", "phrase", "has"]))
+    if kind == "has":
+        what = draw(st.sampled_from(["code", "project"]))
+        return f"has:{what}", ("has", what)
+    field = draw(fields)
+    words = draw(st.lists(query_terms, min_size=1, max_size=1 if kind == "word" else 3))
+    text = words[0] if kind == "word" else '"' + " ".join(words) + '"'
+    return field + text, ("text", field.rstrip(":"), [ref_words(w)[0] for w in words])
+
+
+@st.composite
+def queries(draw: Any) -> tuple[str, list[tuple[bool, list[Any]]]]:
+    clauses = []
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        alternatives = draw(st.lists(atoms(), min_size=1, max_size=3))
+        negated = len(alternatives) == 1 and draw(st.booleans())
+        parts.append(("-" if negated else "") + " OR ".join(text for text, _ in alternatives))
+        clauses.append((negated, [tree for _, tree in alternatives]))
+    return " ".join(parts), clauses
+
+
+FIELD_NAMES = {"title": "title", "abstract": "abstract", "author": "authors",
+               "keyword": "keywords"}
+
+
+def ref_evaluate(paper: Paper, clauses: list[tuple[bool, list[Any]]]) -> bool:
+    def atom(tree: Any) -> bool:
+        if tree[0] == "has":
+            return bool(paper.links.code if tree[1] == "code" else paper.links.project)
+        _, field, terms = tree
+        return ref_phrase(paper, terms, (FIELD_NAMES[field],) if field else ())
+
+    return all(any(atom(t) for t in alts) != negated for negated, alts in clauses)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries())
+def test_canonical_form_parses_back_to_the_same_query(generated: Any) -> None:
+    q, _ = generated
+    parsed = parse(q)
+    assert parse(parsed.canonical()) == parsed
+
+
+# -- evaluation on both stores -----------------------------------------------------
+
+
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+class TestEvaluation:
+    @pytest.fixture(autouse=True)
+    def _data(self, store: SqlStore) -> None:
+        ingest_file(store, TRENDING)
+        ingest_text(store, "Mar 18\n\nNaïve Bayes Revisited\n\nA classic, reconsidered.\n\n"
+                    "MLP-Mixer Variants\n\nMixers of tokens.\n\nMixer MLP Inversions\n\n"
+                    "Not the phrase.\n")
+        self.store = store
+        self.papers = store.query_papers(scope="all", limit=None)
+
+    def found(self, q: str, scope: str = "all") -> set[str]:
+        return {p.id for p in self.store.query_papers(parse(q), scope=scope, limit=None)}
+
+    @pytest.mark.parametrize("q", list(REFERENCE))
+    def test_the_spec_examples_match_the_reference(self, q: str) -> None:
+        expected = {p.id for p in self.papers if REFERENCE[q](p)}
+        assert self.found(q) == expected
+        assert expected, f"{q!r} should match something in the fixture"
+        assert self.store.count_matching(parse(q), scope="all") == len(expected)
+
+    def test_diffusion_matches_words_starting_with_it_case_insensitively(self) -> None:
+        found = self.found("diffusion")
+        for paper in self.papers:
+            text = " ".join([paper.title, paper.abstract, *paper.authors, *paper.keywords])
+            has_word = re.search(r"(?<![^\W_])diffusion", text, re.IGNORECASE) is not None
+            assert (paper.id in found) == has_word, paper.title
+
+    def test_phrases_need_consecutive_words(self) -> None:
+        assert "mlp-mixer-variants" in self.found("mlp-mixer")
+        assert "mixer-mlp-inversions" not in self.found("mlp-mixer")
+        assert "mixer-mlp-inversions" in self.found("mlp mixer")
+
+    def test_current_scope_is_the_latest_list(self) -> None:
+        assert self.found("naive", scope="current") == {"naive-bayes-revisited"}
+        assert self.found("diffusion", scope="current") == set()
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(generated=queries())
+    def test_generated_queries_match_the_reference(self, generated: Any) -> None:
+        q, clauses = generated
+        expected = {p.id for p in self.papers if ref_evaluate(p, clauses)}
+        assert self.found(q) == expected, q
