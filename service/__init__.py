@@ -16,7 +16,8 @@ from .config import Config
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
     from .http import problems
-    from .routes import FormatConverter, KeywordConverter, Services, api, feeds, ops, pages
+    from .ingest import MAX_INPUT_BYTES
+    from .routes import FormatConverter, KeywordConverter, Services, api, docs, feeds, ops, pages
     from .store import open_store
 
     if not isinstance(config, Config):
@@ -24,10 +25,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config["MAX_CONTENT_LENGTH"] = MAX_INPUT_BYTES
     app.url_map.converters["fmt"] = FormatConverter
     app.url_map.converters["kw"] = KeywordConverter
     app.extensions["trendfeed"] = Services(config=config, store=open_store(config.database_url))
     problems.register(app)
-    for module in (feeds, api, pages, ops):
+    for module in (feeds, api, pages, docs, ops):
         app.register_blueprint(module.bp)
     return app

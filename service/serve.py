@@ -10,6 +10,7 @@ GUNICORN_SETTINGS: dict[str, Any] = {
     "worker_class": "gthread",
     "threads": 4,
     "keepalive": 5,
+    "limit_request_line": 8190,  # the largest gunicorn allows; longer URLs get its 414
     "timeout": 30,
     "graceful_timeout": 10,
     "accesslog": "-",

@@ -143,8 +143,11 @@ def ref_evaluate(paper: Paper, clauses: list[tuple[bool, list[Any]]]) -> bool:
     return all(any(atom(t) for t in alts) != negated for negated, alts in clauses)
 
 
+queries_within_limits = queries().filter(lambda generated: len(generated[0]) <= 256)
+
+
 @settings(max_examples=300, deadline=None)
-@given(queries())
+@given(queries_within_limits)
 def test_canonical_form_parses_back_to_the_same_query(generated: Any) -> None:
     q, _ = generated
     parsed = parse(q)
@@ -195,7 +198,7 @@ class TestEvaluation:
 
     @settings(max_examples=60, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(generated=queries())
+    @given(generated=queries_within_limits)
     def test_generated_queries_match_the_reference(self, generated: Any) -> None:
         q, clauses = generated
         expected = {p.id for p in self.papers if ref_evaluate(p, clauses)}

@@ -6,14 +6,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .. import query
-from ..store import SCOPES
+from ..sources import FORMATS as SOURCE_FORMATS
+from ..store import SCOPES, SORTS
 from .problems import validation_problem
+
+_DIGITS = re.compile(r"[+-]?[0-9]{1,9}")
 
 
 class QueryField(fields.String):
@@ -27,24 +31,46 @@ class QueryField(fields.String):
             raise ValidationError(str(exc)) from None
 
 
-class FeedArgs(Schema):
+class QueryInteger(fields.Integer):
+    """An integer written in ASCII digits (Python's int() would also take '1_0' or '５')."""
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, str) and not _DIGITS.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class _Args(Schema):
     class Meta:
         unknown = EXCLUDE
 
+
+class FeedArgs(_Args):
     q = QueryField(load_default=query.Query())
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    limit = QueryInteger(load_default=50, validate=validate.Range(1, 200))
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
 
-    @post_load
-    def _complete(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data.setdefault("q", query.Query())
-        return data
+
+class PapersArgs(_Args):
+    q = QueryField(load_default=query.Query())
+    scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
+    sort = fields.String(load_default=None, validate=validate.OneOf(SORTS))
+    limit = QueryInteger(load_default=20, validate=validate.Range(1, 200))
+    cursor = fields.String(load_default=None, validate=validate.Length(1, 2000))
 
 
-class OpmlArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
+class SnapshotsArgs(_Args):
+    limit = QueryInteger(load_default=20, validate=validate.Range(1, 200))
+    cursor = fields.String(load_default=None, validate=validate.Length(1, 2000))
 
+
+class IngestArgs(_Args):
+    format = fields.String(load_default="auto", validate=validate.OneOf(("auto", *SOURCE_FORMATS)))
+    date = fields.Date(load_default=None)
+
+
+
+class OpmlArgs(_Args):
     q = fields.List(QueryField(), required=True, validate=validate.Length(1, 50))
 
 

@@ -18,11 +18,13 @@ class Problem(HTTPException):
     """Raise from a view to answer a problem: `raise Problem(400, "limit: ...", errors=...)`."""
 
     def __init__(self, status: int, detail: str, *, title: str | None = None,
-                 errors: dict[str, list[str]] | None = None) -> None:
+                 errors: dict[str, list[str]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(description=detail)
         self.code = status
         self.title = title
         self.errors = errors
+        self.extra_headers = headers or {}
 
 
 def problem_response(status: int, detail: str, *, title: str | None = None,
@@ -54,7 +56,7 @@ def _http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if isinstance(exc, Problem):
         return problem_response(status, exc.description or "", title=exc.title,
-                                errors=exc.errors)
+                                errors=exc.errors, headers=exc.extra_headers)
     headers = {}
     if status == 405 and exc.get_response().headers.get("Allow"):
         headers["Allow"] = exc.get_response().headers["Allow"]

@@ -1,20 +1,163 @@
-"""REST API v1 (SPEC section 6): papers and snapshots as SPEC section 4 objects."""
+"""REST API v1 (SPEC section 6): papers, snapshots, status and ingest over HTTP.
+
+A view has one success response; everything else is a Problem raised from here and
+rendered by http/problems.py.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+import hmac
+from typing import Any
+from urllib.parse import urlencode
 
-from ..http.args import FeedArgs, load
-from ..represent import paper_dict
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
+from ..http.pagination import Cursor, decode
+from ..http.problems import Problem, validation_problem
+from ..ingest import ingest_bytes
+from ..represent import history_dict, paper_dict, snapshot_dict
+from ..sources import SourceError
+from ..store.sql import default_sort, typed_keys
 from . import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_SNAPSHOT_ID = 2**31 - 1
+INGEST_TYPES = {"text/plain": "text", "application/json": "hf-json"}
+
+
+def _next_link(path: str, params: dict[str, Any], cursor: str) -> str:
+    query = urlencode({**{k: v for k, v in params.items() if v is not None}, "cursor": cursor})
+    return f'<{services().config.base}{path}?{query}>; rel="next"'
+
+
+def _page_response(items: list[Any], total: int, next_cursor: str | None, path: str,
+                   params: dict[str, Any]) -> Response:
+    response = jsonify(items=items, next_cursor=next_cursor, total=total)
+    if next_cursor:
+        response.headers["Link"] = _next_link(path, params, next_cursor)
+    return response
 
 
 @bp.get("/papers")
 def papers() -> Response:
-    args = load(FeedArgs())
+    args = load(PapersArgs())
     store = services().store
-    found = store.query_papers(args["q"], scope=args["scope"], limit=args["limit"])
-    return jsonify(items=[paper_dict(p) for p in found],
-                   total=store.count_matching(args["q"], scope=args["scope"]))
+    sort = args["sort"] or default_sort(args["scope"])
+    what = {"q": args["q"].canonical(), "scope": args["scope"], "sort": sort}
+    if args["cursor"]:
+        cursor = decode(args["cursor"], what)
+        try:
+            typed_keys(sort, cursor.after)
+        except (ValueError, TypeError):
+            raise validation_problem({"cursor": ["is not a cursor this service issued"]}) \
+                from None
+        snapshot_id, after = cursor.snapshot_id, cursor.after
+    else:
+        snapshot_id, after = store.latest_snapshot_id(), None
+    pinned = snapshot_id if snapshot_id is not None else -1
+    rows = store.page_papers(args["q"], scope=args["scope"], sort=sort,
+                             limit=args["limit"] + 1, after=after, snapshot_id=pinned)
+    next_cursor = None
+    if len(rows) > args["limit"]:
+        rows = rows[:args["limit"]]
+        next_cursor = Cursor(what, snapshot_id, rows[-1][1]).encode()
+    total = store.count_matching(args["q"], scope=args["scope"], snapshot_id=pinned)
+    params = {"q": what["q"] or None, "scope": args["scope"], "sort": sort,
+              "limit": args["limit"]}
+    return _page_response([paper_dict(p) for p, _ in rows], total, next_cursor,
+                          "/api/v1/papers", params)
+
+
+@bp.get("/papers/<paper_id>")
+def paper(paper_id: str) -> Response:
+    store = services().store
+    found = store.paper(paper_id)
+    if found is None:
+        raise Problem(404, f"no paper with id {paper_id[:200]!r}", errors={"id": ["unknown"]})
+    body = paper_dict(found)
+    body["history"] = [history_dict(h) for h in store.history(paper_id)]
+    return jsonify(body)
+
+
+@bp.get("/snapshots")
+def snapshots() -> Response:
+    args = load(SnapshotsArgs())
+    store = services().store
+    before = None
+    if args["cursor"]:
+        cursor = decode(args["cursor"], {"resource": "snapshots"})
+        if len(cursor.after) != 1 or type(cursor.after[0]) is not int:
+            raise validation_problem({"cursor": ["is not a cursor this service issued"]})
+        before = cursor.after[0]
+    found = store.snapshots(limit=args["limit"] + 1, before=before)
+    next_cursor = None
+    if len(found) > args["limit"]:
+        found = found[:args["limit"]]
+        next_cursor = Cursor({"resource": "snapshots"}, None, [found[-1].id]).encode()
+    return _page_response([snapshot_dict(s) for s in found], store.count_snapshots(),
+                          next_cursor, "/api/v1/snapshots", {"limit": args["limit"]})
+
+
+@bp.get("/snapshots/<snapshot_ref>")
+def snapshot(snapshot_ref: str) -> Response:
+    store = services().store
+    if snapshot_ref == "latest":
+        found = store.latest_snapshot()
+    elif snapshot_ref.isascii() and snapshot_ref.isdigit() and int(snapshot_ref) <= MAX_SNAPSHOT_ID:
+        found = store.snapshot(int(snapshot_ref))
+    else:
+        found = None
+    if found is None:
+        raise Problem(404, f"no snapshot {snapshot_ref[:200]!r} (use an id or 'latest')",
+                      errors={"id": ["unknown"]})
+    body = snapshot_dict(found)
+    body["entries"] = [{"rank": rank, "paper": paper_dict(p)}
+                       for rank, p in store.snapshot_entries(found.id)]
+    return jsonify(body)
+
+
+@bp.post("/snapshots")
+def ingest() -> tuple[Response, int, dict[str, str]]:
+    svc = services()
+    token = svc.config.ingest_token
+    given = request.headers.get("Authorization", "")
+    if not given:
+        raise Problem(401, "an 'Authorization: Bearer <token>' header is required",
+                      headers={"WWW-Authenticate": "Bearer"})
+    if not token:
+        raise Problem(403, "ingest over HTTP is off: the server has no TRENDFEED_INGEST_TOKEN")
+    scheme, _, credentials = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(),
+                                                             token.encode()):
+        raise Problem(401, "the bearer token is not valid", headers={"WWW-Authenticate": "Bearer"})
+    args = load(IngestArgs())
+    media_type = request.mimetype
+    if media_type not in INGEST_TYPES:
+        raise Problem(415, f"send the list as text/plain or application/json, not "
+                      f"{media_type or 'an untyped body'!r}")
+    fmt = args["format"] if args["format"] != "auto" else INGEST_TYPES[media_type]
+    try:
+        result = ingest_bytes(svc.store, request.get_data(cache=False), source="api",
+                              format=fmt, list_date=args["date"])
+    except SourceError as exc:
+        raise validation_problem({"body": [str(exc)]}) from None
+    status = 200 if result.unchanged else 201
+    location = url_for("api.snapshot", snapshot_ref=str(result.snapshot.id))
+    body = {**snapshot_dict(result.snapshot), "unchanged": result.unchanged,
+            "summary": result.summary()}
+    return jsonify(body), status, {"Location": location}
+
+
+@bp.get("/status")
+def status() -> Response:
+    svc = services()
+    store = svc.store
+    latest = store.latest_snapshot()
+    return jsonify(
+        data_version=store.data_version(),
+        latest_snapshot=snapshot_dict(latest) if latest else None,
+        totals={"papers": store.count_papers(), "snapshots": store.count_snapshots()},
+        source={"url": svc.config.source_url or None,
+                "refresh_interval": svc.config.refresh_interval},
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot
 from ..query import Query
@@ -29,7 +29,18 @@ class Store(Protocol):
                      sort: str | None = None, limit: int | None = 50) -> list[Paper]:
         """Matching papers; scope 'current' = latest list by rank, 'all' = newest first."""
 
-    def count_matching(self, query: Query = ..., *, scope: str = "current") -> int: ...
+    def page_papers(self, query: Query = ..., *, scope: str = "current",
+                    sort: str | None = None, limit: int | None = 50,
+                    after: Sequence[Any] | None = None,
+                    snapshot_id: int | None = None) -> list[tuple[Paper, list[Any]]]:
+        """A keyset page: papers with their sort keys, against a pinned snapshot."""
+
+    def latest_snapshot_id(self) -> int | None: ...
+
+    def count_matching(self, query: Query = ..., *, scope: str = "current",
+                       snapshot_id: int | None = None) -> int: ...
+
+    def count_snapshots(self) -> int: ...
 
     def paper(self, paper_id: str) -> Paper | None: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,46 @@ _IN_CHUNK = 500
 SCOPES = ("current", "all")
 SORTS = ("rank", "first_seen", "-first_seen")
 EVERYTHING = Query()
+PAPER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+NO_RANK = 2**31 - 1  # sorts papers that are not in the list after those that are
+
+
+def default_sort(scope: str) -> str:
+    return "rank" if scope == "current" else "-first_seen"
+
+
+def _after(keys: list[tuple[sa.ColumnElement[Any], bool]],
+           values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """Rows strictly after `values` in the lexicographic order of `keys`."""
+    (key, desc), value = keys[0], values[0]
+    beyond = key < value if desc else key > value
+    if len(keys) == 1:
+        return beyond
+    return sa.or_(beyond, sa.and_(key == value, _after(keys[1:], values[1:])))
+
+
+def typed_keys(sort: str, values: Sequence[Any]) -> list[Any]:
+    """Sort-key values from a cursor, typed for binding. Raises ValueError on any mismatch."""
+    if len(values) != 2 or not all(isinstance(v, (int, str)) for v in values):
+        raise ValueError("malformed sort key")
+    first, num = values
+    if isinstance(num, bool) or not isinstance(num, int):
+        raise ValueError("malformed sort key")
+    if sort == "rank":
+        if isinstance(first, bool) or not isinstance(first, int):
+            raise ValueError("malformed sort key")
+        return [first, num]
+    if not isinstance(first, str):
+        raise ValueError("malformed sort key")
+    return [dt.datetime.fromisoformat(first), num]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):  # SQLite hands back datetimes of expressions as text
+        return value
+    return int(value)
 
 
 class StoreError(RuntimeError):
@@ -147,6 +188,11 @@ class SqlStore:
         with self.engine.connect() as conn:
             return [_snapshot(row) for row in conn.execute(stmt)]
 
+    def count_snapshots(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar()
+                       or 0)
+
     def count_papers(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(papers)).scalar() or 0)
@@ -161,50 +207,73 @@ class SqlStore:
     def _latest_id(self, conn: sa.Connection) -> int | None:
         return conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
 
+    def latest_snapshot_id(self) -> int | None:
+        with self.engine.connect() as conn:
+            return self._latest_id(conn)
+
     def query_papers(self, query: Query = EVERYTHING, *, scope: str = "current",
                      sort: str | None = None, limit: int | None = 50) -> list[Paper]:
         """Papers matching `query`: the latest list in rank order (scope 'current') or
         the whole history, newest first_seen first (scope 'all')."""
-        with self.engine.connect() as conn:
-            latest_id = self._latest_id(conn)
-            stmt = self._filtered(self._paper_select(latest_id), query, scope, latest_id)
-            stmt = stmt.order_by(*self._order(sort or ("rank" if scope == "current" else
-                                                      "-first_seen"), stmt)).limit(limit)
-            return [_paper(row) for row in conn.execute(stmt)]
+        return [paper for paper, _ in self.page_papers(query, scope=scope, sort=sort,
+                                                         limit=limit)]
 
-    def _filtered(self, stmt: sa.Select[Any], query: Query, scope: str,
-                  latest_id: int | None) -> sa.Select[Any]:
+    def page_papers(self, query: Query = EVERYTHING, *, scope: str = "current",
+                    sort: str | None = None, limit: int | None = 50,
+                    after: Sequence[Any] | None = None,
+                    snapshot_id: int | None = None) -> list[tuple[Paper, list[Any]]]:
+        """One page of a keyset walk: each paper with its sort key (pass the last one as
+        `after` for the next page). `snapshot_id` pins the list that 'current' and `rank`
+        refer to, so that a walk is not disturbed by a newer snapshot."""
+        sort = sort or default_sort(scope)
+        with self.engine.connect() as conn:
+            pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
+            stmt = self._filtered(self._paper_select(pinned), query, scope)
+            keys = self._sort_keys(sort, stmt)
+            if after is not None:
+                stmt = stmt.where(_after(keys, typed_keys(sort, after)))
+            stmt = stmt.add_columns(*(k.label(f"_key{i}") for i, (k, _) in enumerate(keys)))
+            stmt = stmt.order_by(*(k.desc() if desc else k for k, desc in keys)).limit(limit)
+            rows = conn.execute(stmt).all()
+        return [(_paper(row), [_plain(row._mapping[f"_key{i}"]) for i in range(len(keys))])
+                for row in rows]
+
+    def _filtered(self, stmt: sa.Select[Any], query: Query, scope: str) -> sa.Select[Any]:
         if scope == "current":
-            current = stmt.selected_columns.rank
-            stmt = stmt.where(current.is_not(None))
+            stmt = stmt.where(stmt.selected_columns.rank.is_not(None))
         where = criterion(query, self.dialect)
         if where is not None:
             stmt = stmt.where(where)
         return stmt
 
     @staticmethod
-    def _order(sort: str, stmt: sa.Select[Any]) -> list[sa.ColumnElement[Any]]:
-        rank = stmt.selected_columns.rank
+    def _sort_keys(sort: str, stmt: sa.Select[Any]) -> list[tuple[sa.ColumnElement[Any], bool]]:
+        """(expression, descending) pairs; papers.num (insertion order, never changes) last,
+        so that the order is total and stable while the data grows."""
         if sort == "rank":
-            return [rank.is_(None), rank, papers.c.best_rank, papers.c.id]
-        if sort == "first_seen":
-            return [papers.c.first_seen, papers.c.best_rank, papers.c.id]
-        return [papers.c.first_seen.desc(), papers.c.best_rank, papers.c.id]
+            rank = sa.func.coalesce(stmt.selected_columns.rank, NO_RANK)
+            return [(rank, False), (papers.c.num, False)]
+        return [(papers.c.first_seen, sort.startswith("-")), (papers.c.num, False)]
 
-    def count_matching(self, query: Query = EVERYTHING, *, scope: str = "current") -> int:
+    def count_matching(self, query: Query = EVERYTHING, *, scope: str = "current",
+                       snapshot_id: int | None = None) -> int:
         with self.engine.connect() as conn:
-            latest_id = self._latest_id(conn)
-            inner = self._filtered(self._paper_select(latest_id), query, scope, latest_id)
+            pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
+            inner = self._filtered(self._paper_select(pinned), query, scope)
             stmt = sa.select(sa.func.count()).select_from(inner.subquery())
             return int(conn.execute(stmt).scalar() or 0)
 
     def paper(self, paper_id: str) -> Paper | None:
+        if not PAPER_ID.fullmatch(paper_id):  # cannot exist; and PostgreSQL refuses NUL
+            return None
         with self.engine.connect() as conn:
             stmt = self._paper_select(self._latest_id(conn)).where(papers.c.id == paper_id)
             row = conn.execute(stmt).first()
             return _paper(row) if row else None
 
     def history(self, paper_id: str) -> list[RankEntry]:
+        if not PAPER_ID.fullmatch(paper_id):
+            return []
         stmt = (sa.select(ranks.c.snapshot_id, snapshots.c.list_date, ranks.c.rank)
                 .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num)
                              .join(snapshots, snapshots.c.id == ranks.c.snapshot_id))

@@ -1,0 +1,50 @@
+"""Opaque cursors for keyset paging: what was asked, the pinned snapshot, the last key.
+
+A cursor is base64url JSON. It is not secret, only opaque: a client that edits one gets
+a 400 naming `cursor`, never another query's page or a server error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import validation_problem
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Cursor:
+    what: dict[str, Any]  # the request's canonical parameters the walk belongs to
+    snapshot_id: int | None
+    after: list[Any]
+
+    def encode(self) -> str:
+        payload = {"v": VERSION, "w": self.what, "s": self.snapshot_id, "a": self.after}
+        raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(token: str, what: dict[str, Any]) -> Cursor:
+    """The cursor in `token`, which must belong to a walk of `what`; else a 400 problem."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
+        raise _invalid("is not a cursor this service issued") from None
+    if not isinstance(payload, dict) or payload.get("v") != VERSION:
+        raise _invalid("is not a cursor this service issued")
+    snapshot_id, after = payload.get("s"), payload.get("a")
+    if (not isinstance(after, list) or not (snapshot_id is None or type(snapshot_id) is int)):
+        raise _invalid("is not a cursor this service issued")
+    if payload.get("w") != what:
+        raise _invalid("belongs to another query: repeat the query's parameters with it")
+    return Cursor(what=what, snapshot_id=snapshot_id, after=after)
+
+
+def _invalid(message: str) -> Exception:
+    return validation_problem({"cursor": [message]})
