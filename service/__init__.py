@@ -15,7 +15,7 @@ from .config import Config
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
-    from .http import problems
+    from .http import caching, problems
     from .ingest import MAX_INPUT_BYTES
     from .routes import FormatConverter, KeywordConverter, Services, api, docs, feeds, ops, pages
     from .store import open_store
@@ -28,7 +28,11 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_INPUT_BYTES
     app.url_map.converters["fmt"] = FormatConverter
     app.url_map.converters["kw"] = KeywordConverter
-    app.extensions["trendfeed"] = Services(config=config, store=open_store(config.database_url))
+    store = open_store(config.database_url)
+    app.extensions["trendfeed"] = Services(config=config, store=store)
+    caching.install(app, caching.ResponseCache(
+        read_version=store.data_state, check_interval=config.version_check,
+        max_bytes=config.cache_bytes, max_entries=config.cache_entries))
     problems.register(app)
     for module in (feeds, api, pages, docs, ops):
         app.register_blueprint(module.bp)

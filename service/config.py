@@ -21,7 +21,8 @@ class Config:
     refresh_interval: int = 900
     ingest_token: str = ""
     version_check: float = 2.0
-    load_sample: bool = True
+    cache_bytes: int = 64 * 1024 * 1024
+    cache_entries: int = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
@@ -41,11 +42,17 @@ class Config:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
             raise ConfigError(f"TRENDFEED_BASE_URL must be an absolute http(s) URL without a "
                               f"query, not {self.base_url!r}")
-        for name in ("cache_ttl", "refresh_interval"):
+        for name in ("cache_ttl", "refresh_interval", "cache_bytes", "cache_entries"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"TRENDFEED_{name.upper()} must not be negative")
         if self.version_check < 0:
             raise ConfigError("TRENDFEED_VERSION_CHECK must not be negative")
+
+    @property
+    def cache_control(self) -> str:
+        ttl = self.cache_ttl
+        return (f"public, max-age={ttl}, stale-while-revalidate={ttl}, "
+                f"stale-if-error={max(ttl, 86400)}")
 
     @property
     def base(self) -> str:

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -84,7 +90,8 @@ def loaded_store(store: SqlStore) -> SqlStore:
 
 @pytest.fixture
 def app(database_url: str) -> Any:
-    application = create_app({"database_url": database_url, "base_url": "http://feeds.test"})
+    application = create_app({"database_url": database_url, "base_url": "http://feeds.test",
+                              "version_check": 0})
     application.config["TESTING"] = True
     yield application
     application.extensions["trendfeed"].store.close()
@@ -110,3 +117,45 @@ def dump(store: SqlStore) -> list[Any]:
             rows = conn.execute(sa.text(f"SELECT * FROM {name}")).all()
             out.append((name, sorted(repr(tuple(r)) for r in rows)))
     return out
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`trendfeed serve` (gunicorn, production settings, 2 workers) on a free loopback
+    port, on a fresh SQLite store that it fills with the bundled sample; its base URL."""
+    folder = tmp_path_factory.mktemp("live")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TRENDFEED_DATABASE_URL": f"sqlite:///{folder / 'live.db'}"}
+    env.pop("TRENDFEED_INGEST_TOKEN", None)
+    env.pop("TRENDFEED_BASE_URL", None)
+    log_path = folder / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "trendfeed"), "serve", "--port", str(port),
+             "--workers", "2"], env=env, stdout=log, stderr=log, cwd=folder)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise AssertionError(log_path.read_text())
+        yield LiveServer(base, log_path)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -160,7 +160,7 @@ def test_wrong_methods_answer_405_with_allow(client: Any) -> None:
 @pytest.fixture
 def ingest_client(database_url: str) -> Any:
     app = create_app({"database_url": database_url, "base_url": "http://feeds.test",
-                      "ingest_token": "s3cret"})
+                      "ingest_token": "s3cret", "version_check": 0})
     yield app.test_client()
     app.extensions["trendfeed"].store.close()
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
+from ..http.caching import Rendered, cache, cached, json_body
 from ..http.pagination import Cursor, decode
 from ..http.problems import Problem, validation_problem
 from ..ingest import ingest_bytes
@@ -31,18 +32,15 @@ def _next_link(path: str, params: dict[str, Any], cursor: str) -> str:
     return f'<{services().config.base}{path}?{query}>; rel="next"'
 
 
-def _page_response(items: list[Any], total: int, next_cursor: str | None, path: str,
-                   params: dict[str, Any]) -> Response:
-    response = jsonify(items=items, next_cursor=next_cursor, total=total)
-    if next_cursor:
-        response.headers["Link"] = _next_link(path, params, next_cursor)
-    return response
+def _page(items: list[Any], total: int, next_cursor: str | None, path: str,
+          params: dict[str, Any]) -> Rendered:
+    headers = (("Link", _next_link(path, params, next_cursor)),) if next_cursor else ()
+    return json_body({"items": items, "next_cursor": next_cursor, "total": total}, headers)
 
 
 @bp.get("/papers")
 def papers() -> Response:
     args = load(PapersArgs())
-    store = services().store
     sort = args["sort"] or default_sort(args["scope"])
     what = {"q": args["q"].canonical(), "scope": args["scope"], "sort": sort}
     if args["cursor"]:
@@ -54,53 +52,72 @@ def papers() -> Response:
                 from None
         snapshot_id, after = cursor.snapshot_id, cursor.after
     else:
-        snapshot_id, after = store.latest_snapshot_id(), None
+        snapshot_id, after = services().store.latest_snapshot_id(), None
+    key = (tuple(what.items()), args["limit"], args["cursor"])
+    return cached(key, lambda: _papers_page(args, what, snapshot_id, after))
+
+
+def _papers_page(args: dict[str, Any], what: dict[str, Any], snapshot_id: int | None,
+                 after: list[Any] | None) -> Rendered:
+    store = services().store
     pinned = snapshot_id if snapshot_id is not None else -1
-    rows = store.page_papers(args["q"], scope=args["scope"], sort=sort,
+    rows = store.page_papers(args["q"], scope=args["scope"], sort=what["sort"],
                              limit=args["limit"] + 1, after=after, snapshot_id=pinned)
     next_cursor = None
     if len(rows) > args["limit"]:
         rows = rows[:args["limit"]]
         next_cursor = Cursor(what, snapshot_id, rows[-1][1]).encode()
     total = store.count_matching(args["q"], scope=args["scope"], snapshot_id=pinned)
-    params = {"q": what["q"] or None, "scope": args["scope"], "sort": sort,
+    params = {"q": what["q"] or None, "scope": args["scope"], "sort": what["sort"],
               "limit": args["limit"]}
-    return _page_response([paper_dict(p) for p, _ in rows], total, next_cursor,
-                          "/api/v1/papers", params)
+    return _page([paper_dict(p) for p, _ in rows], total, next_cursor, "/api/v1/papers",
+                 params)
 
 
 @bp.get("/papers/<paper_id>")
 def paper(paper_id: str) -> Response:
+    return cached(paper_id, lambda: _paper_body(paper_id))
+
+
+def _paper_body(paper_id: str) -> Rendered:
     store = services().store
     found = store.paper(paper_id)
     if found is None:
         raise Problem(404, f"no paper with id {paper_id[:200]!r}", errors={"id": ["unknown"]})
     body = paper_dict(found)
     body["history"] = [history_dict(h) for h in store.history(paper_id)]
-    return jsonify(body)
+    return json_body(body)
 
 
 @bp.get("/snapshots")
 def snapshots() -> Response:
     args = load(SnapshotsArgs())
-    store = services().store
     before = None
     if args["cursor"]:
         cursor = decode(args["cursor"], {"resource": "snapshots"})
         if len(cursor.after) != 1 or type(cursor.after[0]) is not int:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]})
         before = cursor.after[0]
-    found = store.snapshots(limit=args["limit"] + 1, before=before)
+    return cached((args["limit"], before), lambda: _snapshots_page(args["limit"], before))
+
+
+def _snapshots_page(limit: int, before: int | None) -> Rendered:
+    store = services().store
+    found = store.snapshots(limit=limit + 1, before=before)
     next_cursor = None
-    if len(found) > args["limit"]:
-        found = found[:args["limit"]]
+    if len(found) > limit:
+        found = found[:limit]
         next_cursor = Cursor({"resource": "snapshots"}, None, [found[-1].id]).encode()
-    return _page_response([snapshot_dict(s) for s in found], store.count_snapshots(),
-                          next_cursor, "/api/v1/snapshots", {"limit": args["limit"]})
+    return _page([snapshot_dict(s) for s in found], store.count_snapshots(), next_cursor,
+                 "/api/v1/snapshots", {"limit": limit})
 
 
 @bp.get("/snapshots/<snapshot_ref>")
 def snapshot(snapshot_ref: str) -> Response:
+    return cached(snapshot_ref, lambda: _snapshot_body(snapshot_ref))
+
+
+def _snapshot_body(snapshot_ref: str) -> Rendered:
     store = services().store
     if snapshot_ref == "latest":
         found = store.latest_snapshot()
@@ -114,7 +131,7 @@ def snapshot(snapshot_ref: str) -> Response:
     body = snapshot_dict(found)
     body["entries"] = [{"rank": rank, "paper": paper_dict(p)}
                        for rank, p in store.snapshot_entries(found.id)]
-    return jsonify(body)
+    return json_body(body)
 
 
 @bp.post("/snapshots")
@@ -142,6 +159,8 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
                               format=fmt, list_date=args["date"])
     except SourceError as exc:
         raise validation_problem({"body": [str(exc)]}) from None
+    if not result.unchanged:
+        cache().invalidate()
     status = 200 if result.unchanged else 201
     location = url_for("api.snapshot", snapshot_ref=str(result.snapshot.id))
     body = {**snapshot_dict(result.snapshot), "unchanged": result.unchanged,
@@ -160,4 +179,5 @@ def status() -> Response:
         totals={"papers": store.count_papers(), "snapshots": store.count_snapshots()},
         source={"url": svc.config.source_url or None,
                 "refresh_interval": svc.config.refresh_interval},
+        cache=cache().snapshot_stats(),
     )

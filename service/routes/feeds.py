@@ -13,6 +13,7 @@ from ..feeds import FORMATS, FeedData, render_opml
 from ..feeds.common import TAG_AUTHORITY
 from ..feeds.opml import Outline
 from ..http.args import FeedArgs, OpmlArgs, load
+from ..http.caching import cached
 from ..http.problems import Problem, validation_problem
 from . import services
 
@@ -48,6 +49,13 @@ def _check_format(format: str) -> None:
 
 
 def _render(format: str, args: dict[str, Any], path: str, params: dict[str, Any]) -> Response:
+    q: query.Query = args["q"]
+    key = (path, q.canonical(), args["limit"], args["scope"])
+    return cached(key, lambda: _feed_body(format, args, path, params))
+
+
+def _feed_body(format: str, args: dict[str, Any], path: str,
+               params: dict[str, Any]) -> tuple[bytes, str]:
     svc = services()
     base = svc.config.base
     q: query.Query = args["q"]
@@ -67,8 +75,8 @@ def _render(format: str, args: dict[str, Any], path: str, params: dict[str, Any]
         base_url=base,
         papers=tuple(papers),
     )
-    mimetype, render = FORMATS[format]
-    return Response(render(feed), content_type=mimetype)
+    content_type, render = FORMATS[format]
+    return render(feed), content_type
 
 
 def _feed_id_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -100,19 +108,19 @@ def keyword(keyword: str, format: str) -> Response:
 @bp.get("/feeds.opml")
 def opml() -> Response:
     args = load(OpmlArgs(), lists=("q",))
-    base = services().config.base
-    outlines = []
-    seen: set[str] = set()
+    queries: list[query.Query] = []
     for q in args["q"]:
         if not q:
             raise validation_problem({"q": ["every q must name at least one word"]})
-        canonical = q.canonical()
-        if canonical in seen:
-            continue
-        seen.add(canonical)
-        outlines.append(Outline(
-            text=canonical,
-            xml_url=f"{base}/feeds/keyword/{keyword_path(q)}.atom",
-            html_url=f"{base}/{_query_string({'q': canonical})}"))
-    body = render_opml("trendfeed keyword feeds", outlines)
-    return Response(body, content_type="text/x-opml; charset=utf-8")
+        if q not in queries:
+            queries.append(q)
+    return cached(tuple(q.canonical() for q in queries), lambda: _opml_body(queries))
+
+
+def _opml_body(queries: list[query.Query]) -> tuple[bytes, str]:
+    base = services().config.base
+    outlines = [Outline(text=q.canonical(),
+                        xml_url=f"{base}/feeds/keyword/{keyword_path(q)}.atom",
+                        html_url=f"{base}/{_query_string({'q': q.canonical()})}")
+                for q in queries]
+    return render_opml("trendfeed keyword feeds", outlines), "text/x-opml; charset=utf-8"

@@ -17,6 +17,9 @@ class Store(Protocol):
     def data_version(self) -> int:
         """A counter bumped by every ingest transaction: a cheap "did anything change?"."""
 
+    def data_state(self) -> tuple[int, dt.datetime]:
+        """(data version, latest ingest time) in one cheap read."""
+
     def latest_snapshot(self) -> Snapshot | None: ...
 
     def snapshot(self, snapshot_id: int) -> Snapshot | None: ...

@@ -31,7 +31,8 @@ SCOPES = ("current", "all")
 SORTS = ("rank", "first_seen", "-first_seen")
 EVERYTHING = Query()
 PAPER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-NO_RANK = 2**31 - 1  # sorts papers that are not in the list after those that are
+NO_RANK = 2**31 - 1
+EPOCH = dt.datetime(1970, 1, 1)  # sorts papers that are not in the list after those that are
 
 
 def default_sort(scope: str) -> str:
@@ -167,6 +168,19 @@ class SqlStore:
         with self.engine.connect() as conn:
             value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version"))
             return int(value.scalar() or 0)
+
+    def data_state(self) -> tuple[int, dt.datetime]:
+        """(data version, latest ingest time): one cheap read, what caches compare."""
+        stmt = sa.select(meta.c.value, sa.select(sa.func.max(snapshots.c.ingested_at))
+                         .scalar_subquery()).where(meta.c.key == "data_version")
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            return 0, EPOCH
+        modified = row[1]
+        if isinstance(modified, str):  # SQLite returns max() of a datetime column as text
+            modified = dt.datetime.fromisoformat(modified)
+        return int(row[0]), modified or EPOCH
 
     def latest_snapshot(self) -> Snapshot | None:
         with self.engine.connect() as conn:
