@@ -4,10 +4,10 @@ Rendered bodies (identity and gzip, compressed once) are kept in a cachetools LR
 bounded by total bytes and by entries, keyed by the route, the validated canonical
 parameters and the data version. The data version is re-read at most every
 TRENDFEED_VERSION_CHECK seconds; when it moves, the cache starts afresh. A second,
-small map remembers which raw query string led to which canonical key, so a repeated
-request is answered before any validation or query runs.
+bounded map remembers which exact path and query string led to which canonical key, so
+a repeated request is answered by `CacheMiddleware` before Flask, validation or a query.
 
-Conditional requests go through Werkzeug (`Response.make_conditional`): strong ETags
+Conditional requests are decided by Werkzeug (`is_resource_modified`): strong ETags
 from the body, Last-Modified from the data, 304 for If-None-Match (lists, W/, *) and
 If-Modified-Since (ignored when If-None-Match is present).
 """
@@ -24,23 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
-from flask import Flask, Response, current_app, g, request
-from werkzeug.http import http_date
+from flask import Flask, Response, current_app, request
+from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
-
-# The query parameters each cached endpoint reads; others never reach a key.
-CACHED_ENDPOINTS: dict[str, tuple[str, ...]] = {
-    "feeds.trending": ("q", "limit", "scope"),
-    "feeds.keyword": ("limit", "scope"),
-    "feeds.opml": ("q",),
-    "api.papers": ("q", "scope", "sort", "limit", "cursor"),
-    "api.paper": (),
-    "api.snapshots": ("limit", "cursor"),
-    "api.snapshot": (),
-}
-
 
 @dataclass(frozen=True)
 class CachedBody:
@@ -50,6 +38,7 @@ class CachedBody:
     gzip_etag: str
     content_type: str
     last_modified: str  # an HTTP date
+    modified: dt.datetime  # the same, aware, for Werkzeug's comparison
     headers: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -69,6 +58,7 @@ def make_entry(body: bytes, content_type: str, last_modified: dt.datetime,
         gzip_etag=f"{digest}-gz",
         content_type=content_type,
         last_modified=http_date(last_modified.replace(tzinfo=dt.UTC)),
+        modified=last_modified.replace(tzinfo=dt.UTC, microsecond=0),
         headers=headers,
     )
 
@@ -122,8 +112,9 @@ class ResponseCache:
         self.max_entries = max_entries
         self._bodies = _BoundedLRU(max_bytes, max_entries, self.stats,
                                    getsizeof=lambda entry: entry.size)
-        self._aliases = _BoundedLRU(max_entries * 4, max_entries * 4, CacheStats(),
-                                    getsizeof=lambda _: 1)
+        # raw (version, path, query string) -> entry key; bounded by entries and bytes too
+        self._aliases = _BoundedLRU(max(1, max_bytes // 8), max_entries * 4, CacheStats(),
+                                    getsizeof=lambda alias: alias[1])
         self._data: DataVersion | None = None
 
     # -- the data version ---------------------------------------------------------
@@ -152,13 +143,13 @@ class ResponseCache:
 
     def by_alias(self, raw_key: Hashable) -> CachedBody | None:
         with self._lock:
-            key = self._aliases.get(raw_key)
-            entry = self._bodies.get(key) if key is not None else None
+            alias = self._aliases.get(raw_key)
+            entry = self._bodies.get(alias[0]) if alias is not None else None
             if entry is not None:
                 self.stats.hits += 1
             return entry
 
-    def get_or_render(self, key: Hashable, raw_key: Hashable | None,
+    def get_or_render(self, key: Hashable, raw_key: tuple[Any, ...] | None,
                       render: Callable[[], CachedBody]) -> CachedBody:
         with self._lock:
             entry = self._bodies.get(key)
@@ -172,8 +163,9 @@ class ResponseCache:
             with self._lock:
                 self.stats.hits += 1
         if raw_key is not None:
+            size = sum(len(part) for part in raw_key if isinstance(part, str)) + 200
             with self._lock:
-                self._aliases[raw_key] = key
+                self._aliases[raw_key] = (key, size)
         return entry
 
     def snapshot_stats(self) -> dict[str, int]:
@@ -184,32 +176,76 @@ class ResponseCache:
                     "evictions": self.stats.evictions, "resets": self.stats.resets}
 
 
-# -- Flask integration ----------------------------------------------------------------
+# -- serving: one answer builder, used by the WSGI fast path and by the views -----------
+
+_ACCEPTS_GZIP: dict[str, bool] = {}  # Accept-Encoding header -> gzip acceptable (memo)
+
+
+def accepts_gzip(environ: dict[str, Any]) -> bool:
+    header = environ.get("HTTP_ACCEPT_ENCODING", "")
+    if "gzip" not in header:
+        return False
+    found = _ACCEPTS_GZIP.get(header)
+    if found is None:
+        found = parse_accept_header(header)["gzip"] > 0
+        if len(_ACCEPTS_GZIP) > 256:  # clients send a handful of distinct values
+            _ACCEPTS_GZIP.clear()
+        _ACCEPTS_GZIP[header] = found
+    return found
+
+
+def answer(entry: CachedBody, environ: dict[str, Any],
+           cache_control: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """(status, headers, body) for a cached entry: 304 when the request's validators
+    match (Werkzeug decides), else 200 with the identity or gzip body."""
+    use_gzip = accepts_gzip(environ)
+    etag = entry.gzip_etag if use_gzip else entry.etag
+    headers = [("ETag", f'"{etag}"'), ("Cache-Control", cache_control),
+               ("Vary", "Accept-Encoding")]
+    if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and \
+            not is_resource_modified(environ, etag=etag, last_modified=entry.modified):
+        return "304 Not Modified", headers, b""
+    body = entry.gzip_body if use_gzip else entry.body
+    headers += [("Content-Type", entry.content_type), ("Content-Length", str(len(body))),
+                ("Last-Modified", entry.last_modified)]
+    if use_gzip:
+        headers.append(("Content-Encoding", "gzip"))
+    headers += entry.headers
+    return "200 OK", headers, body
+
+
+def _raw_key(version: int, environ: dict[str, Any]) -> tuple[int, str, str]:
+    return (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+
+
+class CacheMiddleware:
+    """In front of Flask: a GET or HEAD whose exact path and query string were answered
+    from the cache before is answered again without a request context, routing,
+    validation or a query. Anything else (and any trouble) goes on to Flask."""
+
+    def __init__(self, wsgi_app: Any, responses: ResponseCache, cache_control: str) -> None:
+        self.wsgi_app = wsgi_app
+        self.responses = responses
+        self.cache_control = cache_control
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        method = environ.get("REQUEST_METHOD")
+        if method == "GET" or method == "HEAD":
+            try:
+                data = self.responses.data()
+            except Exception:  # the store is down: Flask answers with a problem
+                return self.wsgi_app(environ, start_response)
+            entry = self.responses.by_alias(_raw_key(data.version, environ))
+            if entry is not None:
+                status, headers, body = answer(entry, environ, self.cache_control)
+                start_response(status, headers)
+                return [b"" if method == "HEAD" else body]
+        return self.wsgi_app(environ, start_response)
 
 
 def cache() -> ResponseCache:
     found: ResponseCache = current_app.extensions["trendfeed.cache"]
     return found
-
-
-def _raw_key(version: int) -> Hashable | None:
-    names = CACHED_ENDPOINTS.get(request.endpoint or "")
-    if names is None:
-        return None
-    args = request.args
-    return (version, request.path, tuple(tuple(args.getlist(n)) for n in names))
-
-
-def serve_from_cache() -> Response | None:
-    """before_request: answer a request seen before without running the view."""
-    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
-        return None
-    responses = cache()
-    data = responses.data()
-    raw_key = _raw_key(data.version)
-    g.trendfeed_cache = (data, raw_key)
-    entry = responses.by_alias(raw_key)
-    return respond(entry) if entry is not None else None
 
 
 Rendered = tuple[bytes, str] | tuple[bytes, str, tuple[tuple[str, str], ...]]
@@ -218,47 +254,33 @@ Rendered = tuple[bytes, str] | tuple[bytes, str, tuple[tuple[str, str], ...]]
 def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
     """The view's answer for its canonical `key`: from the cache, else rendered once.
 
-    `render` returns (body, content type) or (body, content type, extra headers).
+    `render` returns (body, content type) or (body, content type, extra headers). The
+    request's exact path and query string are remembered as an alias of `key`, for the
+    fast path.
     """
     responses = cache()
-    data, raw_key = g.get("trendfeed_cache") or (responses.data(), None)
+    data = responses.data()
 
     def build() -> CachedBody:
         body, content_type, *extra = render()
         return make_entry(body, content_type, data.modified, extra[0] if extra else ())
 
-    entry = responses.get_or_render((data.version, request.endpoint, key), raw_key, build)
-    return respond(entry)
+    entry = responses.get_or_render((data.version, request.endpoint, key),
+                                    _raw_key(data.version, request.environ), build)
+    status, headers, body = answer(entry, request.environ,
+                                   current_app.extensions["trendfeed"].config.cache_control)
+    response = Response(body, status=status, headers=headers)
+    if response.status_code == 304:
+        del response.headers["Content-Type"]
+    return response
 
 
 def json_body(value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Rendered:
     return current_app.json.dumps(value).encode() + b"\n", "application/json", headers
 
 
-def respond(entry: CachedBody) -> Response:
-    """A 200 (identity or gzip, by Accept-Encoding) or a 304, with the cache headers."""
-    config = current_app.extensions["trendfeed"].config
-    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "") and \
-        request.accept_encodings["gzip"] > 0
-    response = Response(entry.gzip_body if use_gzip else entry.body,
-                        content_type=entry.content_type)
-    headers = response.headers
-    if use_gzip:
-        headers["Content-Encoding"] = "gzip"
-    headers["ETag"] = f'"{entry.gzip_etag if use_gzip else entry.etag}"'
-    headers["Last-Modified"] = entry.last_modified
-    headers["Cache-Control"] = config.cache_control
-    headers["Vary"] = "Accept-Encoding"
-    for name, value in entry.headers:
-        headers[name] = value
-    if "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ:
-        response.make_conditional(request)
-        if response.status_code == 304:
-            del headers["Content-Encoding"]
-        del headers["Date"]  # the HTTP server adds its own; two would be one too many
-    return response
-
-
 def install(app: Flask, responses: ResponseCache) -> None:
     app.extensions["trendfeed.cache"] = responses
-    app.before_request(serve_from_cache)
+    config = app.extensions["trendfeed"].config
+    app.wsgi_app = CacheMiddleware(app.wsgi_app, responses,  # type: ignore[method-assign]
+                                   config.cache_control)

@@ -7,12 +7,14 @@ a store newer than this code.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 metadata = sa.MetaData()
+EPOCH = dt.datetime(1970, 1, 1)
 
 meta = sa.Table(
     "meta", metadata,
@@ -39,6 +41,8 @@ papers = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("best_rank", sa.Integer, nullable=False),
     sa.Column("appearances", sa.Integer, nullable=False),
+    # first_seen and insertion order in one integer (see search_key()); added by v3
+    sa.Column("search_key", sa.BigInteger),
     sa.Index("papers_first_seen", "first_seen", "best_rank", "id"),
 )
 
@@ -64,6 +68,16 @@ ranks = sa.Table(
 )
 
 SEARCH_FIELDS = ("title", "abstract", "authors", "keywords")
+SEQUENCE_BITS = 20
+
+
+def search_key(first_seen: dt.datetime, num: int) -> int:
+    """first_seen (whole seconds) then insertion order, in one integer: sorting by it
+    descending is "newest first_seen first, earlier-stored first within one moment". It is
+    the SQLite FTS rowid, so a keyword feed over any history is a rowid-ordered index scan
+    that stops after `limit` matches. Never changes: first_seen never does."""
+    seconds = int((first_seen - EPOCH).total_seconds())
+    return (seconds << SEQUENCE_BITS) + ((1 << SEQUENCE_BITS) - 1 - num % (1 << SEQUENCE_BITS))
 
 # The search index: one row per paper, keyed by papers.num, holding the words of
 # service.words for each field. SQLite: an FTS5 table (its rowid is papers.num).
@@ -74,7 +88,7 @@ paper_search_pg = sa.Table(
     *(sa.Column(f, postgresql.TSVECTOR, nullable=False) for f in SEARCH_FIELDS),
 )
 paper_search_sqlite = sa.table("paper_search", sa.column("rowid"), sa.column("paper_search"),
-                               *(sa.column(f) for f in SEARCH_FIELDS))
+                               *(sa.column(f) for f in (*SEARCH_FIELDS, "flags")))
 
 
 def _v1_core(conn: sa.Connection) -> None:
@@ -93,16 +107,32 @@ def _v2_search(conn: sa.Connection) -> None:
         for field in SEARCH_FIELDS:
             conn.exec_driver_sql(
                 f"CREATE INDEX paper_search_{field} ON paper_search USING gin ({field})")
-    # Papers stored before the index existed get their rows now.
-    from .search import index_rows  # the one place that turns a paper into index words
+    # (v3 fills the index.)
 
-    rows = conn.execute(sa.select(papers.c.num, papers.c.title, papers.c.abstract,
-                                  papers.c.authors, papers.c.keywords)).all()
+
+def _v3_search_key(conn: sa.Connection) -> None:
+    """papers.search_key; SQLite's FTS table rebuilt on it, with a `flags` column so that
+    a whole query (has: filters and exclusions included) is one MATCH expression."""
+    if "search_key" not in {c["name"] for c in sa.inspect(conn).get_columns("papers")}:
+        conn.execute(sa.text("ALTER TABLE papers ADD COLUMN search_key BIGINT"))
+    rows = conn.execute(sa.select(papers.c.num, papers.c.first_seen)).all()
     if rows:
-        index_rows(conn, rows)
+        conn.execute(papers.update().where(papers.c.num == sa.bindparam("n"))
+                     .values(search_key=sa.bindparam("k")),
+                     [{"n": num, "k": search_key(first_seen, num)} for num, first_seen in rows])
+    conn.execute(sa.text("CREATE UNIQUE INDEX papers_search_key ON papers (search_key)"))
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DROP TABLE paper_search")
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE paper_search USING fts5("
+            + ", ".join((*SEARCH_FIELDS, "flags"))
+            + ", tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')")
+    from .search import reindex_all  # the one place that turns a paper into index words
+
+    reindex_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_core, _v2_search]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_core, _v2_search, _v3_search_key]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -23,8 +23,8 @@ from ..model import IngestResult, Links, NormalPaper, Paper, RankEntry, Snapshot
 from ..normalize import short_hash
 from ..query import Query
 from . import schema
-from .schema import meta, papers, ranks, snapshots
-from .search import criterion, index_rows
+from .schema import meta, paper_search_sqlite, papers, ranks, search_key, snapshots
+from .search import criterion, fts_match, index_rows
 
 _IN_CHUNK = 500
 SCOPES = ("current", "all")
@@ -50,26 +50,15 @@ def _after(keys: list[tuple[sa.ColumnElement[Any], bool]],
 
 
 def typed_keys(sort: str, values: Sequence[Any]) -> list[Any]:
-    """Sort-key values from a cursor, typed for binding. Raises ValueError on any mismatch."""
-    if len(values) != 2 or not all(isinstance(v, (int, str)) for v in values):
+    """Sort-key values from a cursor, checked. Raises ValueError on any mismatch."""
+    if not all(type(v) is int and -(2**63) <= v < 2**63 for v in values):
         raise ValueError("malformed sort key")
-    first, num = values
-    if isinstance(num, bool) or not isinstance(num, int):
+    if len(values) != (2 if sort == "rank" else 1):
         raise ValueError("malformed sort key")
-    if sort == "rank":
-        if isinstance(first, bool) or not isinstance(first, int):
-            raise ValueError("malformed sort key")
-        return [first, num]
-    if not isinstance(first, str):
-        raise ValueError("malformed sort key")
-    return [dt.datetime.fromisoformat(first), num]
+    return list(values)
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, str):  # SQLite hands back datetimes of expressions as text
-        return value
+def _plain(value: Any) -> int:
     return int(value)
 
 
@@ -242,7 +231,10 @@ class SqlStore:
         sort = sort or default_sort(scope)
         with self.engine.connect() as conn:
             pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
-            stmt = self._filtered(self._paper_select(pinned), query, scope)
+            if self.dialect == "sqlite" and scope == "all" and sort != "rank" and query:
+                stmt = self._newest_matches(pinned, query, sort, limit, after)
+            else:
+                stmt = self._filtered(self._paper_select(pinned), query, scope)
             keys = self._sort_keys(sort, stmt)
             if after is not None:
                 stmt = stmt.where(_after(keys, typed_keys(sort, after)))
@@ -251,6 +243,19 @@ class SqlStore:
             rows = conn.execute(stmt).all()
         return [(_paper(row), [_plain(row._mapping[f"_key{i}"]) for i in range(len(keys))])
                 for row in rows]
+
+    def _newest_matches(self, pinned: int | None, query: Query, sort: str, limit: int | None,
+                        after: Sequence[Any] | None) -> sa.Select[Any]:
+        """SQLite, whole history by first_seen: FTS5 walks its rowids (= search_key) in
+        order and stops after `limit` matches, however many papers match in all."""
+        rowid = paper_search_sqlite.c.rowid
+        descending = sort.startswith("-")
+        inner = sa.select(rowid).where(fts_match(query))
+        if after is not None:
+            (key,) = typed_keys(sort, after)
+            inner = inner.where(rowid < key if descending else rowid > key)
+        inner = inner.order_by(rowid.desc() if descending else rowid).limit(limit)
+        return self._paper_select(pinned).where(papers.c.search_key.in_(inner))
 
     def _filtered(self, stmt: sa.Select[Any], query: Query, scope: str) -> sa.Select[Any]:
         if scope == "current":
@@ -262,16 +267,21 @@ class SqlStore:
 
     @staticmethod
     def _sort_keys(sort: str, stmt: sa.Select[Any]) -> list[tuple[sa.ColumnElement[Any], bool]]:
-        """(expression, descending) pairs; papers.num (insertion order, never changes) last,
-        so that the order is total and stable while the data grows."""
+        """(expression, descending) pairs making a total order that never changes for the
+        papers already stored: rank then insertion order, or search_key (first_seen, then
+        insertion order)."""
         if sort == "rank":
             rank = sa.func.coalesce(stmt.selected_columns.rank, NO_RANK)
             return [(rank, False), (papers.c.num, False)]
-        return [(papers.c.first_seen, sort.startswith("-")), (papers.c.num, False)]
+        return [(papers.c.search_key, sort.startswith("-"))]
 
     def count_matching(self, query: Query = EVERYTHING, *, scope: str = "current",
                        snapshot_id: int | None = None) -> int:
         with self.engine.connect() as conn:
+            if self.dialect == "sqlite" and scope == "all" and query:
+                stmt = sa.select(sa.func.count()).select_from(paper_search_sqlite) \
+                    .where(fts_match(query))
+                return int(conn.execute(stmt).scalar() or 0)
             pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
             inner = self._filtered(self._paper_select(pinned), query, scope)
             stmt = sa.select(sa.func.count()).select_from(inner.subquery())
@@ -342,18 +352,17 @@ class SqlStore:
                     to_index.append(num)
                 else:
                     num = row.num
-                    if self._update_paper(conn, row, entry, rank, list_time, ingested_at):
-                        updated_count += 1
+                    text_changed, flags_changed = self._update_paper(
+                        conn, row, entry, rank, list_time, ingested_at)
+                    updated_count += text_changed
+                    if text_changed or flags_changed:
                         to_index.append(num)
                 seen.add(num)
                 rank_rows.append({"snapshot_id": snapshot_id, "paper_num": num, "rank": rank})
             conn.execute(ranks.insert(), rank_rows)
             conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
                          .values(new_count=new_count, paper_count=len(rank_rows)))
-            for chunk in _chunks(to_index):
-                index_rows(conn, conn.execute(sa.select(
-                    papers.c.num, papers.c.title, papers.c.abstract, papers.c.authors,
-                    papers.c.keywords).where(papers.c.num.in_(chunk))))
+            index_rows(conn, to_index)
             snapshot = self._latest(conn)
             assert snapshot is not None
             conn.commit()
@@ -382,7 +391,7 @@ class SqlStore:
                       list_time: dt.datetime, ingested_at: dt.datetime) -> int:
         first_seen = min(entry.listed_at or list_time, ingested_at)
         paper_id = self._free_id(conn, entry.arxiv_id or entry.slug, entry.title_key)
-        return int(conn.execute(papers.insert().values(
+        num = int(conn.execute(papers.insert().values(
             id=paper_id, title=entry.title, title_key=entry.title_key, abstract=entry.abstract,
             arxiv_id=entry.arxiv_id, authors=_to_json(entry.authors),
             keywords=_to_json(entry.keywords), links=_links_json(entry.links),
@@ -391,10 +400,13 @@ class SqlStore:
             last_seen=max(list_time, first_seen), updated_at=first_seen, best_rank=rank,
             appearances=1,
         ).returning(papers.c.num)).scalar_one())
+        conn.execute(papers.update().where(papers.c.num == num)
+                     .values(search_key=search_key(first_seen, num)))
+        return num
 
     def _update_paper(self, conn: sa.Connection, row: Any, entry: NormalPaper, rank: int,
-                      list_time: dt.datetime, ingested_at: dt.datetime) -> bool:
-        """Fold a new sighting into a stored paper; True when its searchable text changed."""
+                      list_time: dt.datetime, ingested_at: dt.datetime) -> tuple[bool, bool]:
+        """Fold a new sighting into a stored paper: (its text changed, its has: flags did)."""
         values: dict[str, Any] = {
             "last_seen": max(row.last_seen, list_time),
             "best_rank": min(row.best_rank, rank),
@@ -425,7 +437,9 @@ class SqlStore:
         if text_changed:
             values["updated_at"] = max(ingested_at, row.updated_at)
         conn.execute(papers.update().where(papers.c.num == row.num).values(**values))
-        return text_changed
+        flags_changed = (values["has_code"], values["has_project"]) != (row.has_code,
+                                                                        row.has_project)
+        return text_changed, flags_changed
 
 
 class _Transaction:
