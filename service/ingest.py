@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -28,11 +29,11 @@ def utcnow() -> dt.datetime:
 
 
 def load(source: str, *, timeout: float | None = None, max_bytes: int = MAX_INPUT_BYTES,
-         stdin: object = None) -> bytes:
+         stdin: BinaryIO | None = None) -> bytes:
     """The bytes of a path, '-' (standard input) or an http(s) URL. Raises SourceError."""
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(max_bytes + 1)  # type: ignore[attr-defined]
+        data = stream.read(max_bytes + 1)
         return _capped(data, max_bytes, "standard input")
     if source.lower().startswith(("http://", "https://")):
         return fetch(source, timeout=timeout, max_bytes=max_bytes)

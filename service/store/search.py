@@ -107,7 +107,8 @@ def _fts_atom(atom: Text | Has) -> str:
 
 def fts_expression(query: Query) -> str:
     """`query` as an FTS5 MATCH expression over the `paper_search` table."""
-    positive, negative = [], []
+    positive: list[str] = []
+    negative: list[str] = []
     for clause in query.clauses:
         alternatives = " OR ".join(f"({_fts_atom(a)})" for a in clause.alternatives)
         (negative if clause.negated else positive).append(f"({alternatives})")
