@@ -31,3 +31,31 @@ def test_an_unknown_paper_is_a_404_problem(client: Any) -> None:
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
     assert "no-such-paper" in response.get_json(force=True)["detail"]
+
+
+def test_the_list_page_shows_the_list_feeds_and_autodiscovery(client: Any) -> None:
+    response = client.get("/?q=Neural%20Operator")
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.data)
+    assert page.xpath("//form//input[@name='q']/@value") == ["Neural Operator"]
+    alternates = {link.get("type"): link.get("href")
+                  for link in page.xpath("//link[@rel='alternate']")}
+    assert alternates == {
+        "application/atom+xml": "http://feeds.test/feeds/trending.atom?q=neural+operator",
+        "application/rss+xml": "http://feeds.test/feeds/trending.rss?q=neural+operator",
+        "application/feed+json": "http://feeds.test/feeds/trending.json?q=neural+operator"}
+    assert page.xpath("//button[@data-copy]/@data-copy") == list(alternates.values())
+    titles = [a.text_content() for a in page.xpath("//ul[@class='papers']/li/a[1]")]
+    assert titles and "Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural " \
+        "Operator for Turbulent Flows" in titles
+    everything = lxml.html.fromstring(client.get("/").data)
+    assert len(everything.xpath("//ul[@class='papers']/li")) == 74
+
+
+def test_a_bad_query_is_shown_on_the_page_escaped(client: Any) -> None:
+    response = client.get("/?q=%22%3Cscript%3Ex")
+    assert response.status_code == 400 and response.content_type.startswith("text/html")
+    page = lxml.html.fromstring(response.data)
+    assert "unbalanced quote" in page.xpath("//p[@class='error']")[0].text_content()
+    assert len(page.xpath("//script")) == 1  # the copy buttons' own, nothing injected
+    assert b"&#34;&lt;script&gt;x" in response.data or b"&quot;&lt;script&gt;x" in response.data

@@ -63,7 +63,8 @@ def _feed_body(format: str, args: dict[str, Any], path: str,
     latest = svc.store.latest_snapshot()
     what = f"papers matching {q.canonical()}" if q else "trending papers"
     scope = "all papers seen" if args["scope"] == "all" else "the latest trending list"
-    page_params = {"q": q.canonical()} if q else {}
+    page_params = {k: v for k, v in (("q", q.canonical()), ("scope", args["scope"]))
+                   if v and v != "current"}
     feed = FeedData(
         title=f"trendfeed: {what}",
         description=f"trendfeed: {what}, from {scope}",

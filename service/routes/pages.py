@@ -1,10 +1,14 @@
-"""The web pages: one paper with its rank history (the list page comes with the web issue)."""
+"""The web pages: the list with a search box and feed URLs, and one paper's page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from urllib.parse import urlencode
 
+from flask import Blueprint, render_template, request
+
+from .. import query
 from ..http.problems import Problem
+from ..store import SCOPES
 from . import services
 
 bp = Blueprint("pages", __name__)
@@ -18,3 +22,33 @@ def paper(paper_id: str) -> str:
         raise Problem(404, f"no paper with id {paper_id!r}", errors={"id": ["unknown paper"]})
     return render_template("paper.html", paper=found, history=svc.store.history(paper_id),
                            base=svc.config.base)
+
+
+FORMATS = (("atom", "Atom", "application/atom+xml"), ("rss", "RSS", "application/rss+xml"),
+           ("json", "JSON Feed", "application/feed+json"))
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    """The latest list (or the whole history), filtered by q, with its feed URLs. A bad q
+    is shown on the page (status 400) rather than as problem+json: people read this one."""
+    svc = services()
+    raw_q = request.args.get("q", "")[:1000]
+    scope = request.args.get("scope", "current")
+    scope = scope if scope in SCOPES else "current"
+    error = None
+    try:
+        parsed = query.parse(raw_q)
+    except query.QueryError as exc:
+        parsed, error = query.Query(), str(exc)
+    canonical = parsed.canonical()
+    params = {k: v for k, v in (("q", canonical), ("scope", scope))
+              if v and not (k == "scope" and v == "current")}
+    suffix = ("?" + urlencode(params)) if params else ""
+    feed_urls = {fmt: f"{svc.config.base}/feeds/trending.{fmt}{suffix}" for fmt, _, _ in FORMATS}
+    papers = [] if error else svc.store.query_papers(parsed, scope=scope, limit=200)
+    body = render_template(
+        "index.html", base=svc.config.base, q=canonical, raw_q=raw_q, scope=scope,
+        error=error, papers=papers, total=len(papers), latest=svc.store.latest_snapshot(),
+        formats=FORMATS, feed_urls=feed_urls)
+    return body, 400 if error else 200
