@@ -59,3 +59,10 @@ def test_a_bad_query_is_shown_on_the_page_escaped(client: Any) -> None:
     assert "unbalanced quote" in page.xpath("//p[@class='error']")[0].text_content()
     assert len(page.xpath("//script")) == 1  # the copy buttons' own, nothing injected
     assert b"&#34;&lt;script&gt;x" in response.data or b"&quot;&lt;script&gt;x" in response.data
+
+
+def test_a_bad_scope_is_shown_on_the_page(client: Any) -> None:
+    response = client.get("/?scope=everything")
+    assert response.status_code == 400
+    error = lxml.html.fromstring(response.data).xpath("//p[@class='error']")[0]
+    assert error.text_content().startswith("scope: ")

@@ -51,6 +51,11 @@ class FeedArgs(_Args):
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
 
 
+class PageArgs(_Args):
+    q = QueryField(load_default=query.Query())
+    scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
+
+
 class PapersArgs(_Args):
     q = QueryField(load_default=query.Query())
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
+from marshmallow import ValidationError
 
 from .. import query
+from ..http.args import PageArgs
 from ..http.problems import Problem
-from ..store import SCOPES
 from . import services
 
 bp = Blueprint("pages", __name__)
@@ -34,13 +35,14 @@ def index() -> tuple[str, int]:
     is shown on the page (status 400) rather than as problem+json: people read this one."""
     svc = services()
     raw_q = request.args.get("q", "")[:1000]
-    scope = request.args.get("scope", "current")
-    scope = scope if scope in SCOPES else "current"
-    error = None
     try:
-        parsed = query.parse(raw_q)
-    except query.QueryError as exc:
-        parsed, error = query.Query(), str(exc)
+        args = PageArgs().load(request.args.to_dict())
+        parsed, scope, error = args["q"], args["scope"], None
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {}
+        parsed, scope = query.Query(), "current"
+        error = "; ".join(f"{name}: {' '.join(map(str, texts))}"
+                          for name, texts in messages.items())
     canonical = parsed.canonical()
     params = {k: v for k, v in (("q", canonical), ("scope", scope))
               if v and not (k == "scope" and v == "current")}
