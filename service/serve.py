@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+import gunicorn.util
 from gunicorn.app.base import BaseApplication
 
 GUNICORN_SETTINGS: dict[str, Any] = {
@@ -24,6 +26,20 @@ GUNICORN_SETTINGS: dict[str, Any] = {
 }
 
 
+def _write_problem(sock: Any, status: int, reason: str, message: str) -> None:
+    """gunicorn answers requests it cannot parse (a request line over 8190 bytes, bad
+    headers) itself, before the app; this makes those answers problem+json too."""
+    detail = message or reason
+    if status == 414:
+        detail = ("the request line is over 8190 bytes: shorten the URL (q, the keyword or "
+                  "the cursor)")
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status,
+                       "detail": detail}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any], load_app: Callable[[], Any]) -> None:
         self.options = options
@@ -33,6 +49,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        gunicorn.util.write_error = _write_problem  # inherited by every worker
 
     def load(self) -> Any:
         return self.load_app()

@@ -213,3 +213,12 @@ def test_over_real_http_a_304_carries_one_date_and_the_cache_headers(
         head = http.head(FEED)
         assert head.status_code == 200 and head.content == b""
         assert int(head.headers["content-length"]) > 1000
+
+
+def test_over_real_http_a_10_kb_q_is_a_problem_too(live_server: LiveServer) -> None:
+    response = httpx.get(f"{live_server.base}/api/v1/papers", params={"q": "diffusion " * 1024})
+    assert response.status_code == 414
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 414 and "q" in problem["detail"]
+    assert httpx.get(f"{live_server.base}/livez").status_code == 200
