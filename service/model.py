@@ -8,7 +8,7 @@ every output renders.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,6 @@ class IngestResult:
     snapshot: Snapshot
     unchanged: bool
     updated_count: int = 0
-    notes: tuple[str, ...] = field(default=())
 
     def summary(self) -> str:
         s = self.snapshot
