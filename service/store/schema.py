@@ -85,7 +85,8 @@ def search_key(first_seen: dt.datetime, num: int) -> int:
 paper_search_pg = sa.Table(
     "paper_search", sa.MetaData(),
     sa.Column("num", sa.Integer, primary_key=True),  # papers.num
-    *(sa.Column(f, postgresql.TSVECTOR, nullable=False) for f in SEARCH_FIELDS),
+    sa.Column("search_key", sa.BigInteger, nullable=False),  # papers.search_key
+    sa.Column("doc", postgresql.TSVECTOR, nullable=False),
 )
 paper_search_sqlite = sa.table("paper_search", sa.column("rowid"), sa.column("paper_search"),
                                *(sa.column(f) for f in (*SEARCH_FIELDS, "flags")))
@@ -102,11 +103,10 @@ def _v2_search(conn: sa.Connection) -> None:
             "CREATE VIRTUAL TABLE paper_search USING fts5("
             + ", ".join(SEARCH_FIELDS)
             + ", tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')")
-    else:
-        paper_search_pg.create(conn)
-        for field in SEARCH_FIELDS:
-            conn.exec_driver_sql(
-                f"CREATE INDEX paper_search_{field} ON paper_search USING gin ({field})")
+    else:  # the shape of version 2 (version 4 replaces it)
+        conn.exec_driver_sql(
+            "CREATE TABLE paper_search (num INTEGER PRIMARY KEY, "
+            + ", ".join(f"{field} tsvector NOT NULL" for field in SEARCH_FIELDS) + ")")
     # (v3 fills the index.)
 
 
@@ -127,12 +127,29 @@ def _v3_search_key(conn: sa.Connection) -> None:
             "CREATE VIRTUAL TABLE paper_search USING fts5("
             + ", ".join((*SEARCH_FIELDS, "flags"))
             + ", tokenize='unicode61 remove_diacritics 0', prefix='2 3 4')")
-    from .search import reindex_all  # the one place that turns a paper into index words
+    if conn.dialect.name == "sqlite":
+        from .search import reindex_all  # the one place that turns a paper into index words
+
+        reindex_all(conn)
+
+
+def _v4_pg_document(conn: sa.Connection) -> None:
+    """PostgreSQL: one weighted tsvector per paper (fields in separate position ranges,
+    has: flags as lexemes) beside its search_key, so that a whole query is one tsquery
+    the planner can estimate, and "newest first" can walk the search_key index."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql("DROP TABLE paper_search")
+    paper_search_pg.create(conn)
+    conn.exec_driver_sql("CREATE INDEX paper_search_doc ON paper_search USING gin (doc)")
+    conn.exec_driver_sql("CREATE INDEX paper_search_key ON paper_search (search_key)")
+    from .search import reindex_all
 
     reindex_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_core, _v2_search, _v3_search_key]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [
+    _v1_core, _v2_search, _v3_search_key, _v4_pg_document]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,10 +2,9 @@
 
 Both engines are fed the words of `service.words` (already folded and split), so they
 agree on what a word is; a term is a prefix, a phrase is consecutive prefixes:
-SQLite FTS5 `{title}: "neural"* + "operat"*` (the whole query is one MATCH expression,
-its rowid the paper's search_key, so "newest first" is an index scan that stops after
-`limit` matches), PostgreSQL `'neural':* <-> 'operat':*` on a GIN-indexed tsvector per
-field.
+SQLite FTS5 `{title}: "neural"* + "operat"*`, PostgreSQL `'neural':*A <-> 'operat':*A`.
+On both, the whole query is one expression (MATCH, tsquery) over a table keyed by the
+paper's search_key, so "newest first" can walk that key and stop after `limit` matches.
 """
 
 from __future__ import annotations
@@ -17,25 +16,33 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from ..query import Clause, Has, Query, Text
+from ..query import Has, Query, Text
 from ..words import words
 from .schema import SEARCH_FIELDS, paper_search_pg, paper_search_sqlite, papers
 
-MAX_INDEXED_WORDS = 5000  # per field; PostgreSQL positions stop at 16383
+# Words indexed per field (both engines), and where each field's positions start in
+# PostgreSQL's one tsvector (positions stop at 16383; the gaps keep phrases in a field).
+FIELD_LIMITS = {"title": 1000, "abstract": 5000, "authors": 5000, "keywords": 3900}
+FIELD_OFFSETS = {"title": 0, "abstract": 1100, "authors": 7200, "keywords": 12400}
+FIELD_WEIGHTS = {"title": "A", "abstract": "B", "authors": "C", "keywords": "D"}
 
 
 def field_words(title: str, abstract: str, authors: Sequence[str],
                 keywords: Sequence[str]) -> dict[str, list[str]]:
     texts = {"title": title, "abstract": abstract, "authors": " ".join(authors),
              "keywords": " ".join(keywords)}
-    return {field: words(text)[:MAX_INDEXED_WORDS] for field, text in texts.items()}
+    return {field: words(text)[:FIELD_LIMITS[field]] for field, text in texts.items()}
 
 
-def _tsvector_literal(found: list[str]) -> str:
-    positions: dict[str, list[int]] = {}
-    for position, word in enumerate(found, start=1):
-        positions.setdefault(word, []).append(position)
-    return " ".join(f"'{w}':{','.join(map(str, p))}" for w, p in positions.items())
+def _tsvector_literal(found: dict[str, list[str]], has_code: bool, has_project: bool) -> str:
+    positions: dict[str, list[str]] = {}
+    for field, field_found in found.items():
+        offset, weight = FIELD_OFFSETS[field], FIELD_WEIGHTS[field]
+        for position, word in enumerate(field_found, start=offset + 1):
+            positions.setdefault(word, []).append(f"{position}{weight}")
+    lexemes = [f"'{w}':{','.join(p)}" for w, p in positions.items()]
+    lexemes += ["'has:code'"] * has_code + ["'has:project'"] * has_project
+    return " ".join(lexemes)
 
 
 def _index_select() -> sa.Select[Any]:
@@ -88,10 +95,10 @@ def _index(conn: sa.Connection, rows: Iterable[Any], fresh: bool = False) -> Non
         if not fresh:
             conn.execute(pg.delete().where(pg.c.num.in_([row.num for row, _ in entries])))
         conn.execute(
-            pg.insert().values(
-                num=sa.bindparam("n"),
-                **{f: sa.cast(sa.bindparam(f"w_{f}"), postgresql.TSVECTOR) for f in SEARCH_FIELDS}),
-            [{"n": row.num, **{f"w_{f}": _tsvector_literal(found[f]) for f in SEARCH_FIELDS}}
+            pg.insert().values(num=sa.bindparam("n"), search_key=sa.bindparam("k"),
+                               doc=sa.cast(sa.bindparam("d"), postgresql.TSVECTOR)),
+            [{"n": row.num, "k": row.search_key,
+              "d": _tsvector_literal(found, row.has_code, row.has_project)}
              for row, found in entries])
 
 
@@ -120,35 +127,44 @@ def fts_match(query: Query) -> sa.ColumnElement[bool]:
     return paper_search_sqlite.c.paper_search.op("MATCH")(fts_expression(query))
 
 
-# -- PostgreSQL: one criterion per atom over the GIN-indexed tsvectors -----------------
+# -- PostgreSQL: the whole query as one tsquery -----------------------------------------
 
 
-def _text_criterion(atom: Text) -> sa.ColumnElement[bool]:
-    table = paper_search_pg
-    tsquery = sa.cast(" <-> ".join(f"'{w}':*" for w in atom.words), postgresql.TSQUERY)
-    inner = sa.select(table.c.num).where(
-        sa.or_(*(table.c[f].op("@@")(tsquery) for f in atom.search_fields)))
-    return papers.c.num.in_(inner)
-
-
-def _atom_criterion(atom: Text | Has) -> sa.ColumnElement[bool]:
+def _tsquery_atom(atom: Text | Has) -> str:
     if isinstance(atom, Has):
-        column = papers.c.has_code if atom.what == "code" else papers.c.has_project
-        return column.is_(True)
-    return _text_criterion(atom)
+        return f"'has:{atom.what}'"
+    weights = "".join(FIELD_WEIGHTS[f] for f in atom.fields)  # none: every field
+    return "(" + " <-> ".join(f"'{w}':*{weights}" for w in atom.words) + ")"
 
 
-def _clause_criterion(clause: Clause) -> sa.ColumnElement[bool]:
-    alternatives = [_atom_criterion(a) for a in clause.alternatives]
-    combined = alternatives[0] if len(alternatives) == 1 else sa.or_(*alternatives)
-    return sa.not_(combined) if clause.negated else combined
+def tsquery_expression(query: Query) -> str:
+    """`query` as a tsquery over `paper_search.doc`."""
+    clauses = []
+    for clause in query.clauses:
+        alternatives = " | ".join(_tsquery_atom(a) for a in clause.alternatives)
+        clauses.append(f"!({alternatives})" if clause.negated else f"({alternatives})")
+    return " & ".join(clauses)
+
+
+def pg_match(query: Query) -> sa.ColumnElement[bool]:
+    return paper_search_pg.c.doc.op("@@")(
+        sa.cast(tsquery_expression(query), postgresql.TSQUERY))
+
+
+def search_table(dialect: str) -> tuple[Any, sa.ColumnElement[Any]]:
+    """(the search table, its column holding papers.search_key) on this engine."""
+    if dialect == "sqlite":
+        return paper_search_sqlite, paper_search_sqlite.c.rowid
+    return paper_search_pg, paper_search_pg.c.search_key
+
+
+def match(query: Query, dialect: str) -> sa.ColumnElement[bool]:
+    return fts_match(query) if dialect == "sqlite" else pg_match(query)
 
 
 def criterion(query: Query, dialect: str) -> sa.ColumnElement[bool] | None:
     """A WHERE criterion on `papers` selecting the papers that match; None for no filter."""
     if not query:
         return None
-    if dialect == "sqlite":
-        inner = sa.select(paper_search_sqlite.c.rowid).where(fts_match(query))
-        return papers.c.search_key.in_(inner)
-    return sa.and_(*(_clause_criterion(c) for c in query.clauses))
+    _, key = search_table(dialect)
+    return papers.c.search_key.in_(sa.select(key).where(match(query, dialect)))

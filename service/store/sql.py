@@ -23,8 +23,8 @@ from ..model import IngestResult, Links, NormalPaper, Paper, RankEntry, Snapshot
 from ..normalize import short_hash
 from ..query import Query
 from . import schema
-from .schema import meta, paper_search_sqlite, papers, ranks, search_key, snapshots
-from .search import criterion, fts_match, index_rows
+from .schema import meta, papers, ranks, search_key, snapshots
+from .search import criterion, index_rows, match, search_table
 
 _IN_CHUNK = 500
 SCOPES = ("current", "all")
@@ -231,7 +231,7 @@ class SqlStore:
         sort = sort or default_sort(scope)
         with self.engine.connect() as conn:
             pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
-            if self.dialect == "sqlite" and scope == "all" and sort != "rank" and query:
+            if scope == "all" and sort != "rank" and query:
                 stmt = self._newest_matches(pinned, query, sort, limit, after)
             else:
                 stmt = self._filtered(self._paper_select(pinned), query, scope)
@@ -246,15 +246,16 @@ class SqlStore:
 
     def _newest_matches(self, pinned: int | None, query: Query, sort: str, limit: int | None,
                         after: Sequence[Any] | None) -> sa.Select[Any]:
-        """SQLite, whole history by first_seen: FTS5 walks its rowids (= search_key) in
-        order and stops after `limit` matches, however many papers match in all."""
-        rowid = paper_search_sqlite.c.rowid
+        """The whole history by first_seen: the search table is walked in search_key order
+        (SQLite FTS5 rowids; a PostgreSQL index) and the walk stops after `limit` matches,
+        however many papers match in all."""
+        _, key = search_table(self.dialect)
         descending = sort.startswith("-")
-        inner = sa.select(rowid).where(fts_match(query))
+        inner = sa.select(key).where(match(query, self.dialect))
         if after is not None:
-            (key,) = typed_keys(sort, after)
-            inner = inner.where(rowid < key if descending else rowid > key)
-        inner = inner.order_by(rowid.desc() if descending else rowid).limit(limit)
+            (after_key,) = typed_keys(sort, after)
+            inner = inner.where(key < after_key if descending else key > after_key)
+        inner = inner.order_by(key.desc() if descending else key).limit(limit)
         return self._paper_select(pinned).where(papers.c.search_key.in_(inner))
 
     def _filtered(self, stmt: sa.Select[Any], query: Query, scope: str) -> sa.Select[Any]:
@@ -278,9 +279,10 @@ class SqlStore:
     def count_matching(self, query: Query = EVERYTHING, *, scope: str = "current",
                        snapshot_id: int | None = None) -> int:
         with self.engine.connect() as conn:
-            if self.dialect == "sqlite" and scope == "all" and query:
-                stmt = sa.select(sa.func.count()).select_from(paper_search_sqlite) \
-                    .where(fts_match(query))
+            if scope == "all" and query:
+                table, _ = search_table(self.dialect)
+                stmt = sa.select(sa.func.count()).select_from(table) \
+                    .where(match(query, self.dialect))
                 return int(conn.execute(stmt).scalar() or 0)
             pinned = snapshot_id if snapshot_id is not None else self._latest_id(conn)
             inner = self._filtered(self._paper_select(pinned), query, scope)
