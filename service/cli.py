@@ -67,13 +67,15 @@ def load_sample_if_empty(store: SqlStore) -> str | None:
     return ingest_bytes(store, data, source=f"bundled:{SAMPLE_NAME}").summary()
 
 
-def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
-    data = load(args.source)
+def _ingest(config: Config, source: str, **options: object) -> int:
+    data = load(source)
     store = open_store(config.database_url)
-    result = ingest_bytes(store, data, source=args.source, format=args.format,
-                          list_date=args.date)
-    print(result.summary())
+    print(ingest_bytes(store, data, source=source, **options).summary())  # type: ignore[arg-type]
     return 0
+
+
+def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
+    return _ingest(config, args.source, format=args.format, list_date=args.date)
 
 
 def _cmd_papers(args: argparse.Namespace, config: Config) -> int:
@@ -98,9 +100,7 @@ def _cmd_papers(args: argparse.Namespace, config: Config) -> int:
 def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
     if not config.source_url:
         raise UsageError("TRENDFEED_SOURCE_URL is not set: nothing to refresh from")
-    store = open_store(config.database_url)
-    print(ingest_bytes(store, load(config.source_url), source=config.source_url).summary())
-    return 0
+    return _ingest(config, config.source_url)
 
 
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:

@@ -18,6 +18,7 @@ from ..store import SCOPES, SORTS
 from .problems import validation_problem
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,9}")
+FEED_LIMIT = 50
 
 
 class QueryField(fields.String):
@@ -47,7 +48,7 @@ class _Args(Schema):
 
 class FeedArgs(_Args):
     q = QueryField(load_default=query.Query())
-    limit = QueryInteger(load_default=50, validate=validate.Range(1, 200))
+    limit = QueryInteger(load_default=FEED_LIMIT, validate=validate.Range(1, 200))
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
 
 

@@ -58,8 +58,9 @@ def _http_exception(exc: HTTPException) -> Response:
         return problem_response(status, exc.description or "", title=exc.title,
                                 errors=exc.errors, headers=exc.extra_headers)
     headers = {}
-    if status == 405 and exc.get_response().headers.get("Allow"):
-        headers["Allow"] = exc.get_response().headers["Allow"]
+    valid_methods = getattr(exc, "valid_methods", None)  # MethodNotAllowed
+    if valid_methods:
+        headers["Allow"] = ", ".join(valid_methods)
     detail = exc.description or ""
     if isinstance(exc, InternalServerError):
         detail = "the server failed to answer this request"

@@ -12,7 +12,7 @@ from .. import query
 from ..feeds import FORMATS, FeedData, render_opml
 from ..feeds.common import TAG_AUTHORITY
 from ..feeds.opml import Outline
-from ..http.args import FeedArgs, OpmlArgs, load
+from ..http.args import FEED_LIMIT, FeedArgs, OpmlArgs, load
 from ..http.caching import cached
 from ..http.problems import Problem, validation_problem
 from . import services
@@ -30,16 +30,31 @@ def _query_string(params: dict[str, Any]) -> str:
     return ("?" + urlencode(params)) if params else ""
 
 
-def _feed_params(args: dict[str, Any], with_q: bool) -> dict[str, Any]:
-    """The canonical query string: known parameters that differ from their defaults."""
+def list_params(q: query.Query, scope: str, limit: int = FEED_LIMIT) -> dict[str, Any]:
+    """The canonical parameters of a list: those that differ from their defaults, q in
+    its canonical form, in a fixed order."""
     params: dict[str, Any] = {}
-    if with_q and args["q"]:
-        params["q"] = args["q"].canonical()
-    if args["limit"] != 50:
-        params["limit"] = args["limit"]
-    if args["scope"] != "current":
-        params["scope"] = args["scope"]
+    if q:
+        params["q"] = q.canonical()
+    if limit != FEED_LIMIT:
+        params["limit"] = limit
+    if scope != "current":
+        params["scope"] = scope
     return params
+
+
+def page_url(base: str, q: query.Query, scope: str) -> str:
+    """The web page that shows the same list."""
+    return f"{base}/{_query_string(list_params(q, scope))}"
+
+
+def trending_url(base: str, format: str, q: query.Query, scope: str) -> str:
+    """The feed of the same list (default limit): the self link that feed will carry."""
+    return f"{base}/feeds/trending.{format}{_query_string(list_params(q, scope))}"
+
+
+def _feed_params(args: dict[str, Any], with_q: bool) -> dict[str, Any]:
+    return list_params(args["q"] if with_q else query.Query(), args["scope"], args["limit"])
 
 
 def _check_format(format: str) -> None:
@@ -63,13 +78,11 @@ def _feed_body(format: str, args: dict[str, Any], path: str,
     latest = svc.store.latest_snapshot()
     what = f"papers matching {q.canonical()}" if q else "trending papers"
     scope = "all papers seen" if args["scope"] == "all" else "the latest trending list"
-    page_params = {k: v for k, v in (("q", q.canonical()), ("scope", args["scope"]))
-                   if v and v != "current"}
     feed = FeedData(
         title=f"trendfeed: {what}",
         description=f"trendfeed: {what}, from {scope}",
         self_url=f"{base}{path}{_query_string(params)}",
-        page_url=f"{base}/{_query_string(page_params)}",
+        page_url=page_url(base, q, args["scope"]),
         feed_id=TAG_AUTHORITY + "feed" + quote(path + _query_string(_feed_id_params(params)),
                                                safe="/?=&+:-."),
         updated=latest.ingested_at if latest else EPOCH,
@@ -122,6 +135,6 @@ def _opml_body(queries: list[query.Query]) -> tuple[bytes, str]:
     base = services().config.base
     outlines = [Outline(text=q.canonical(),
                         xml_url=f"{base}/feeds/keyword/{keyword_path(q)}.atom",
-                        html_url=f"{base}/{_query_string({'q': q.canonical()})}")
+                        html_url=page_url(base, q, "current"))
                 for q in queries]
     return render_opml("trendfeed keyword feeds", outlines), "text/x-opml; charset=utf-8"

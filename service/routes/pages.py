@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, render_template, request
-from marshmallow import ValidationError
 
 from .. import query
-from ..http.args import PageArgs
+from ..http.args import PageArgs, load
 from ..http.problems import Problem
 from . import services
+from .feeds import trending_url
 
 bp = Blueprint("pages", __name__)
 
@@ -36,21 +34,14 @@ def index() -> tuple[str, int]:
     svc = services()
     raw_q = request.args.get("q", "")[:1000]
     try:
-        args = PageArgs().load(request.args.to_dict())
+        args = load(PageArgs())
         parsed, scope, error = args["q"], args["scope"], None
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {}
-        parsed, scope = query.Query(), "current"
-        error = "; ".join(f"{name}: {' '.join(map(str, texts))}"
-                          for name, texts in messages.items())
-    canonical = parsed.canonical()
-    params = {k: v for k, v in (("q", canonical), ("scope", scope))
-              if v and not (k == "scope" and v == "current")}
-    suffix = ("?" + urlencode(params)) if params else ""
-    feed_urls = {fmt: f"{svc.config.base}/feeds/trending.{fmt}{suffix}" for fmt, _, _ in FORMATS}
+    except Problem as problem:
+        parsed, scope, error = query.Query(), "current", problem.description
+    feed_urls = {fmt: trending_url(svc.config.base, fmt, parsed, scope) for fmt, _, _ in FORMATS}
     papers = [] if error else svc.store.query_papers(parsed, scope=scope, limit=200)
     body = render_template(
-        "index.html", base=svc.config.base, q=canonical, raw_q=raw_q, scope=scope,
+        "index.html", base=svc.config.base, q=parsed.canonical(), raw_q=raw_q, scope=scope,
         error=error, papers=papers, total=len(papers), latest=svc.store.latest_snapshot(),
         formats=FORMATS, feed_urls=feed_urls)
     return body, 400 if error else 200

@@ -58,10 +58,6 @@ def typed_keys(sort: str, values: Sequence[Any]) -> list[Any]:
     return list(values)
 
 
-def _plain(value: Any) -> int:
-    return int(value)
-
-
 class StoreError(RuntimeError):
     """The store cannot be reached or used (bad URL, server down, newer schema)."""
 
@@ -241,7 +237,7 @@ class SqlStore:
             stmt = stmt.add_columns(*(k.label(f"_key{i}") for i, (k, _) in enumerate(keys)))
             stmt = stmt.order_by(*(k.desc() if desc else k for k, desc in keys)).limit(limit)
             rows = conn.execute(stmt).all()
-        return [(_paper(row), [_plain(row._mapping[f"_key{i}"]) for i in range(len(keys))])
+        return [(_paper(row), [int(row._mapping[f"_key{i}"]) for i in range(len(keys))])
                 for row in rows]
 
     def _newest_matches(self, pinned: int | None, query: Query, sort: str, limit: int | None,
