@@ -173,6 +173,7 @@ def test_the_data_version_is_read_at_most_once_per_interval() -> None:
     clock.now += 0.2
     assert cache.data().version == 2 and len(reads) == 2
     assert cache.by_alias("raw") is None and cache.stats.resets == 1
+    assert cache.stats.evictions == 0  # dropping a stale version is not eviction
 
 
 def test_the_cache_is_bounded_by_entries_and_by_bytes() -> None:

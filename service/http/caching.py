@@ -110,12 +110,16 @@ class ResponseCache:
         self.stats = CacheStats()
         self.max_bytes = max_bytes
         self.max_entries = max_entries
-        self._bodies = _BoundedLRU(max_bytes, max_entries, self.stats,
-                                   getsizeof=lambda entry: entry.size)
-        # raw (version, path, query string) -> entry key; bounded by entries and bytes too
-        self._aliases = _BoundedLRU(max(1, max_bytes // 8), max_entries * 4, CacheStats(),
-                                    getsizeof=lambda alias: alias[1])
+        self._bodies, self._aliases = self._new_maps()
         self._data: DataVersion | None = None
+
+    def _new_maps(self) -> tuple[_BoundedLRU, _BoundedLRU]:
+        bodies = _BoundedLRU(self.max_bytes, self.max_entries, self.stats,
+                             getsizeof=lambda entry: entry.size)
+        # raw (version, path, query string) -> (entry key, size); bounded the same way
+        aliases = _BoundedLRU(max(1, self.max_bytes // 8), self.max_entries * 4, CacheStats(),
+                              getsizeof=lambda alias: alias[1])
+        return bodies, aliases
 
     # -- the data version ---------------------------------------------------------
 
@@ -130,8 +134,7 @@ class ResponseCache:
             if self._data is None or self._data.version != version:
                 if self._data is not None:
                     self.stats.resets += 1
-                self._bodies.clear()
-                self._aliases.clear()
+                self._bodies, self._aliases = self._new_maps()  # not evictions: a new version
             self._data = DataVersion(version, modified, now)
             return self._data
 
