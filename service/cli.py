@@ -1,4 +1,5 @@
-"""`trendfeed serve | ingest | papers | refresh`: a thin layer over ingest and the store.
+"""`trendfeed serve | ingest | papers | refresh | snapshots`: a thin layer over ingest
+and the store.
 
 Exit codes: 0 done; 2 bad input (the message names the file and line, the entry and
 field, or the option) and nothing written; 1 the store or configuration is unusable.
@@ -7,6 +8,7 @@ field, or the option) and nothing written; 1 the store or configuration is unusa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,9 +19,10 @@ from importlib import resources
 from . import query
 from .config import Config, ConfigError
 from .ingest import ingest_bytes, load
-from .represent import paper_dict
-from .sources import FORMATS, SourceError
-from .store import SCOPES, SqlStore, StoreError, open_store
+from .listing import SCOPES, Listing
+from .represent import paper_dict, snapshot_dict
+from .sources import SOURCE_FORMATS, SourceError
+from .store import Store, StoreError, UndoError, open_store
 
 SAMPLE_NAME = "sample-trending.txt"
 
@@ -46,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="store one trending list")
     ingest.add_argument("source", help="a file, '-' for standard input, or an http(s) URL")
-    ingest.add_argument("--format", choices=("auto", *FORMATS), default="auto")
+    ingest.add_argument("--format", choices=("auto", *SOURCE_FORMATS), default="auto")
     ingest.add_argument("--date", type=_date, help="the list date, YYYY-MM-DD")
 
     papers = commands.add_parser("papers", help="list stored papers")
@@ -56,10 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     papers.add_argument("--json", action="store_true", help="print SPEC Paper objects")
 
     commands.add_parser("refresh", help="fetch TRENDFEED_SOURCE_URL once and store it")
+
+    snapshots = commands.add_parser("snapshots", help="list the stored lists, or undo the latest")
+    actions = snapshots.add_subparsers(dest="action", required=True)
+    listed = actions.add_parser("list", help="the stored lists, newest first")
+    listed.add_argument("--limit", type=int, default=20)
+    listed.add_argument("--json", action="store_true")
+    delete = actions.add_parser("delete", help="undo the latest ingest")
+    delete.add_argument("which", choices=("latest",))
     return parser
 
 
-def load_sample_if_empty(store: SqlStore) -> str | None:
+def load_sample_if_empty(store: Store) -> str | None:
     """A newcomer sees papers at once: an empty store gets the bundled sample list."""
     if store.latest_snapshot() is not None:
         return None
@@ -86,7 +97,7 @@ def _cmd_papers(args: argparse.Namespace, config: Config) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     store = open_store(config.database_url)
-    found = store.query_papers(parsed, scope=args.scope, limit=args.limit)
+    found = store.papers(Listing(parsed, args.scope), limit=args.limit)
     if args.json:
         json.dump([paper_dict(p) for p in found], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -103,24 +114,51 @@ def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
     return _ingest(config, config.source_url)
 
 
+def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
+    store = open_store(config.database_url)
+    if args.action == "delete":
+        try:
+            removed = store.undo_latest()
+        except UndoError as exc:
+            raise UsageError(str(exc)) from None
+        latest = store.latest_snapshot()
+        now = f"snapshot {latest.id} is the latest" if latest else "the store is empty"
+        print(f"removed snapshot {removed.id} ({removed.paper_count} papers, "
+              f"{removed.new_count} new); {now}")
+        return 0
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    found = store.snapshots(limit=args.limit)
+    if args.json:
+        json.dump([snapshot_dict(s) for s in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for s in found:
+            print(f"{s.id:>5}  {s.list_date}  {s.ingested_at:%Y-%m-%d %H:%M}  "
+                  f"{s.paper_count:>4} papers {s.new_count:>4} new  {s.format}  {s.source}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from . import create_app
     from .serve import run
 
-    if "TRENDFEED_BASE_URL" not in os.environ:
+    if "TRENDFEED_BASE_URL" not in os.environ:  # the address being served
         host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
-        os.environ["TRENDFEED_BASE_URL"] = f"http://{host}:{args.port}"
+        config = dataclasses.replace(config, base_url=f"http://{host}:{args.port}")
     store = open_store(config.database_url)
     loaded = load_sample_if_empty(store)
     if loaded:
         print(f"empty store: loaded the bundled sample list ({loaded})", file=sys.stderr)
     store.close()
-    return run(host=args.host, port=args.port, workers=args.workers)
+    return run(host=args.host, port=args.port, workers=args.workers,
+               load_app=lambda: create_app(config))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"ingest": _cmd_ingest, "papers": _cmd_papers, "refresh": _cmd_refresh,
-               "serve": _cmd_serve}[args.command]
+               "serve": _cmd_serve, "snapshots": _cmd_snapshots}[args.command]
     try:
         return handler(args, Config.from_env())
     except (SourceError, UsageError) as exc:

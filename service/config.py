@@ -66,12 +66,6 @@ def _convert(name: str, value: str, kind: object) -> object:
             return int(value)
         if kind in ("float", float):
             return float(value)
-        if kind in ("bool", bool):
-            if value.lower() in ("1", "true", "yes", "on"):
-                return True
-            if value.lower() in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a valid {kind}") from None
     return value

@@ -18,7 +18,7 @@ import httpx
 from .model import IngestResult, NormalPaper, RawList
 from .normalize import normalize
 from .sources import SourceError, parse
-from .store.api import Store
+from .store import Store
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
@@ -78,9 +78,10 @@ def fetch(url: str, *, timeout: float | None = None, max_bytes: int = MAX_INPUT_
 
 
 def resolve_list_time(raw: RawList, now: dt.datetime, override: dt.date | None) -> dt.datetime:
-    """When the list was the trending list: --date, else the capture's date line (a date
-    without a year is the most recent such day not after `now`), else the latest
-    `publishedAt` of an hf-json list, else the ingest time itself."""
+    """When the list was the trending list (00:00 UTC of its day): --date, else the
+    capture's date line (a date without a year is the most recent such day not after
+    `now`), else the ingest day. Never a paper's own date: an hf-json entry's
+    `publishedAt` says when it was submitted, weeks before a trending list."""
     if override is not None:
         return dt.datetime.combine(override, dt.time())
     if raw.list_date is not None:
@@ -94,10 +95,7 @@ def resolve_list_time(raw: RawList, now: dt.datetime, override: dt.date | None) 
                 continue
             if candidate <= now.date():
                 return dt.datetime.combine(candidate, dt.time())
-    listed = [p.listed_at for p in raw.papers if p.listed_at is not None]
-    if listed:
-        return dt.datetime.combine(min(max(listed), now).date(), dt.time())
-    return now
+    return dt.datetime.combine(now.date(), dt.time())
 
 
 def normalized_entries(raw: RawList) -> list[NormalPaper]:

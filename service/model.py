@@ -8,7 +8,12 @@ every output renders.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+EPOCH = dt.datetime(1970, 1, 1)  # naive UTC, like every datetime here
+PAPER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}", re.ASCII)  # what a paper id can look like
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}", re.ASCII)  # a new-style arXiv id, no version
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,8 @@ class RawPaper:
     upvotes: int | None = None
     code_url: str | None = None
     project_url: str | None = None
-    listed_at: dt.datetime | None = None  # when it appeared on the list (hf-json)
+    published: dt.datetime | None = None  # the paper's own publication date (never a list date)
+    submitter: str | None = None  # who put it on the list ("Submitted by ...")
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,8 @@ class NormalPaper:
     keywords: tuple[str, ...]
     upvotes: int | None
     links: Links
-    listed_at: dt.datetime | None = None
+    published: dt.datetime | None = None
+    submitter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,18 +85,29 @@ class Paper:
     keywords: tuple[str, ...]
     upvotes: int | None
     links: Links
-    first_seen: dt.datetime
-    last_seen: dt.datetime
+    first_seen: dt.datetime  # when it was first on a list this service ingested
+    last_seen: dt.datetime  # the ingest time of the latest snapshot holding it
     updated: dt.datetime  # last change of the paper's text
     rank: int | None
     best_rank: int
     appearances: int
+    published: dt.datetime | None = None  # its own publication date, when known
+    submitter: str | None = None
+    last_list_date: dt.date | None = None  # the list date of that latest snapshot
 
     @property
     def url(self) -> str | None:
         if self.arxiv_id:
             return f"https://huggingface.co/papers/{self.arxiv_id}"
         return None
+
+    @property
+    def arxiv_abs_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else None
+
+    @property
+    def arxiv_pdf_url(self) -> str | None:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else None
 
 
 @dataclass(frozen=True)
@@ -106,19 +124,31 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RankEntry:
+    """One snapshot that held a paper: where and when, its rank and upvotes there."""
+
     snapshot_id: int
     list_date: dt.date
+    ingested_at: dt.datetime
     rank: int
+    upvotes: int | None
 
 
 @dataclass(frozen=True)
 class IngestResult:
+    """What an ingest did. `unchanged`: no new snapshot, because the content (`same_content`)
+    or the ranked list of papers equals the latest snapshot's; `updated_count` papers had
+    their text changed by it."""
+
     snapshot: Snapshot
     unchanged: bool
     updated_count: int = 0
+    same_content: bool = False
 
     def summary(self) -> str:
         s = self.snapshot
-        if self.unchanged:
+        if self.unchanged and self.same_content:
             return f"unchanged: same content as snapshot {s.id} ({s.paper_count} papers)"
+        if self.unchanged:
+            return (f"unchanged: same ranking as snapshot {s.id} ({s.paper_count} papers, "
+                    f"{self.updated_count} with new text)")
         return f"snapshot {s.id}: {s.paper_count} papers, {s.new_count} new"

@@ -9,14 +9,19 @@ Grammar, informally:
     query   := item*                      items are ANDed
     item    := '-'? atom | atom ('OR' atom)+
     atom    := [field ':'] (word | '"' words '"') | 'has:code' | 'has:project'
+             | 'arxiv:' id | 'upvotes:' ('>' | '>=' | '<' | '<=' | '=')? digits
 A term matches a word that starts with it; a term of several words (`"neural operator"`,
-`mlp-mixer`) matches those words consecutively, each as a prefix.
+`mlp-mixer`) matches those words consecutively, each as a prefix. A bare arXiv id
+(`2403.12345`) means "that paper, or text containing that id". An upvotes comparison
+is a filter of its own: it cannot be negated or be an OR alternative, and a paper
+whose upvotes are unknown never matches it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import ARXIV_ID
 from .words import words
 
 MAX_QUERY_CHARS = 256
@@ -25,6 +30,8 @@ FIELDS = {"title": "title", "abstract": "abstract", "author": "authors", "author
           "keyword": "keywords", "keywords": "keywords"}
 ALL_FIELDS = ("title", "abstract", "authors", "keywords")
 HAS_VALUES = ("code", "project")
+COMPARISONS = (">=", "<=", ">", "<", "=")  # longest first, for parsing
+MAX_UPVOTES_DIGITS = 9
 _FIELD_NAME_OF = {"title": "title", "abstract": "abstract", "authors": "author",
                   "keywords": "keyword"}
 
@@ -58,7 +65,24 @@ class Has:
         return f"has:{self.what}"
 
 
-Atom = Text | Has
+@dataclass(frozen=True, order=True)
+class Arxiv:
+    id: str  # new-style, without a version
+
+    def canonical(self) -> str:
+        return f"arxiv:{self.id}"
+
+
+@dataclass(frozen=True, order=True)
+class Upvotes:
+    op: str  # one of COMPARISONS
+    value: int
+
+    def canonical(self) -> str:
+        return f"upvotes:{self.op}{self.value}"
+
+
+Atom = Text | Has | Arxiv | Upvotes
 
 
 @dataclass(frozen=True)
@@ -80,12 +104,21 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
+    @property
+    def text_clauses(self) -> tuple[Clause, ...]:
+        """The clauses the search index answers (all but the upvotes filters)."""
+        return tuple(c for c in self.clauses if not isinstance(c.alternatives[0], Upvotes))
+
+    @property
+    def upvotes(self) -> tuple[Upvotes, ...]:
+        return tuple(a for c in self.clauses for a in c.alternatives if isinstance(a, Upvotes))
+
 
 @dataclass
 class _Token:
     kind: str  # "atom" or "or"
     text: str
-    atom: Atom | None = None
+    atoms: tuple[Atom, ...] = ()
     negated: bool = False
 
 
@@ -123,24 +156,51 @@ def _scan(q: str) -> list[_Token]:
         if not negated and field is None and body == "OR":
             tokens.append(_Token("or", text))
             continue
-        tokens.append(_Token("atom", text, _atom(field, body, text), negated))
+        tokens.append(_Token("atom", text, _atoms(field, body, text), negated))
     return tokens
 
 
-def _atom(field: str | None, body: str, text: str) -> Atom:
+def _arxiv_id(body: str) -> str | None:
+    """`2403.12345` (a `v2` suffix dropped) when body is a new-style arXiv id."""
+    base, _, version = body.partition("v")
+    if ARXIV_ID.fullmatch(base) and (not version or version.isascii() and version.isdigit()):
+        return base
+    return None
+
+
+def _upvotes(body: str, text: str) -> Upvotes:
+    op = next((c for c in COMPARISONS if body.startswith(c)), "=")
+    digits = body[len(op):] if body.startswith(op) else body
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_UPVOTES_DIGITS:
+        raise QueryError(f"{text!r}: expected upvotes:>=N (also >, <=, <, =) with N a "
+                         f"whole number of at most {MAX_UPVOTES_DIGITS} digits")
+    return Upvotes(op, int(digits))
+
+
+def _atoms(field: str | None, body: str, text: str) -> tuple[Atom, ...]:
     if field == "has":
         if body.lower() not in HAS_VALUES:
             raise QueryError(f"unknown filter {text!r} (use has:code or has:project)")
-        return Has(body.lower())
+        return (Has(body.lower()),)
+    if field == "arxiv":
+        found_id = _arxiv_id(body.strip())
+        if found_id is None:
+            raise QueryError(f"{text!r}: expected an arXiv id such as arxiv:2403.12345")
+        return (Arxiv(found_id),)
+    if field == "upvotes":
+        return (_upvotes(body.strip(), text),)
     if field is not None and field not in FIELDS:
-        known = ", ".join(f"{f}:" for f in ("title", "abstract", "author", "keyword", "has"))
+        known = ", ".join(f"{f}:" for f in ("title", "abstract", "author", "keyword", "has",
+                                             "arxiv", "upvotes"))
         raise QueryError(f"unknown field {field + ':'!r} in {text!r} (known: {known})")
     found = tuple(words(body))
     if not found:
         if text in ("-", ""):
             raise QueryError("a '-' must be followed by a term")
         raise QueryError(f"the term {text!r} has no letters or digits")
-    return Text(found, (FIELDS[field],) if field else ())
+    term = Text(found, (FIELDS[field],) if field else ())
+    bare_id = _arxiv_id(body) if field is None else None
+    return (term, Arxiv(bare_id)) if bare_id else (term,)
 
 
 def parse(q: str | None) -> Query:
@@ -177,10 +237,22 @@ def parse(q: str | None) -> Query:
     return Query(tuple(unique))
 
 
+def combine(*queries: Query) -> Query:
+    """Papers matching every one of `queries` (a keyword URL narrowed by its q), as one
+    canonical Query. Raises QueryError when the whole has more than MAX_TERMS terms."""
+    clauses = {clause for q in queries for clause in q.clauses}
+    if sum(len(c.alternatives) for c in clauses) > MAX_TERMS:
+        raise QueryError(f"has more than {MAX_TERMS} terms together with the keyword")
+    return Query(tuple(sorted(clauses, key=Clause.canonical)))
+
+
 def _clause(group: list[_Token]) -> Clause:
-    if len(group) > 1:
-        for token in group:
-            if token.negated:
-                raise QueryError(f"an excluded term ({token.text!r}) cannot be an OR alternative")
-    atoms = sorted({t.atom for t in group if t.atom is not None}, key=lambda a: a.canonical())
+    for token in group:
+        if len(group) > 1 and token.negated:
+            raise QueryError(f"an excluded term ({token.text!r}) cannot be an OR alternative")
+        if any(isinstance(a, Upvotes) for a in token.atoms) and (len(group) > 1
+                                                                   or token.negated):
+            raise QueryError(f"an upvotes filter ({token.text!r}) cannot be excluded or be an "
+                             "OR alternative")
+    atoms = sorted({a for t in group for a in t.atoms}, key=lambda a: a.canonical())
     return Clause(tuple(atoms), negated=group[0].negated)

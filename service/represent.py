@@ -26,6 +26,9 @@ def paper_dict(paper: Paper) -> dict[str, Any]:
         "url": paper.url,
         "first_seen": rfc3339(paper.first_seen),
         "last_seen": rfc3339(paper.last_seen),
+        "last_list_date": paper.last_list_date.isoformat() if paper.last_list_date else None,
+        "published": rfc3339(paper.published) if paper.published else None,
+        "submitter": paper.submitter,
         "updated": rfc3339(paper.updated),
         "rank": paper.rank,
         "best_rank": paper.best_rank,
@@ -35,7 +38,8 @@ def paper_dict(paper: Paper) -> dict[str, Any]:
 
 def history_dict(entry: RankEntry) -> dict[str, Any]:
     return {"snapshot_id": entry.snapshot_id, "list_date": entry.list_date.isoformat(),
-            "rank": entry.rank}
+            "ingested_at": rfc3339(entry.ingested_at), "rank": entry.rank,
+            "upvotes": entry.upvotes}
 
 
 def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:

@@ -55,16 +55,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.load_app()
 
 
-def _load_service() -> Any:
-    from .wsgi import app
-
-    return app
-
-
-def run(*, host: str, port: int, workers: int,
-        load_app: Callable[[], Any] = _load_service, **overrides: Any) -> int:
-    """Serve `load_app()` (the service by default; the benchmark's ceiling app too) under
-    the production settings."""
+def run(*, host: str, port: int, workers: int, load_app: Callable[[], Any],
+        **overrides: Any) -> int:
+    """Serve the WSGI app that `load_app()` makes in each worker (the service, from the
+    Config that `trendfeed serve` built; the benchmark's ceiling app) under the
+    production settings."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     options = {**GUNICORN_SETTINGS, "bind": bind, "workers": workers, **overrides}
     _Gunicorn(options, load_app).run()

@@ -28,9 +28,11 @@ from service import create_app
 from service.ingest import ingest_bytes
 from service.store import SqlStore, open_store
 
-DATA = Path(__file__).parent / "data"
-TRENDING = DATA / "trending-page.txt"
-HF_JSON = DATA / "hf-daily-papers.json"
+ROOT = Path(__file__).parent.parent
+DATA = ROOT / "tests" / "data"
+EXAMPLES = ROOT / "examples"
+TRENDING = EXAMPLES / "trending-page.txt"
+HF_JSON = EXAMPLES / "hf-daily-papers.json"
 NOW = dt.datetime(2026, 11, 27, 8, 0, 0)
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

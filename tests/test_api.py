@@ -124,8 +124,11 @@ def test_one_paper_with_its_history(client: Any, loaded_app: Any) -> None:
     ingest_file(loaded_app.extensions["trendfeed"].store, HF_JSON, now=NOW + dt.timedelta(1))
     body = client.get("/api/v1/papers/forward-learning-of-graph-neural-networks").get_json()
     assert body["arxiv_id"] == "2403.99901" and body["rank"] == 2
-    assert body["history"] == [{"snapshot_id": 1, "list_date": "2026-03-17", "rank": 1},
-                               {"snapshot_id": 2, "list_date": "2025-09-08", "rank": 2}]
+    assert body["history"] == [
+        {"snapshot_id": 1, "list_date": "2026-03-17", "ingested_at": "2026-11-27T08:00:00Z",
+         "rank": 1, "upvotes": None},
+        {"snapshot_id": 2, "list_date": "2026-11-28", "ingested_at": "2026-11-28T08:00:00Z",
+         "rank": 2, "upvotes": 41}]
 
 
 def test_snapshots_listing_latest_and_by_id(client: Any, loaded_app: Any) -> None:

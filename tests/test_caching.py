@@ -131,8 +131,8 @@ def test_a_repeated_request_is_served_without_validation_or_a_query(
     def no_queries(*_: object, **__: object) -> None:
         raise AssertionError("the store was queried for a cached response")
 
-    monkeypatch.setattr(store, "page_papers", no_queries)
-    monkeypatch.setattr(store, "count_matching", no_queries)
+    monkeypatch.setattr(store, "page", no_queries)
+    monkeypatch.setattr(store, "count", no_queries)
     monkeypatch.setattr("service.routes.api.load", no_queries)
     again = client.get("/api/v1/papers?q=graph&limit=3")
     assert again.data == first.data and again.headers["Link"] == first.headers["Link"]

@@ -62,7 +62,8 @@ def test_ingest_then_unchanged_then_json(env: str, capsys: pytest.CaptureFixture
     assert len(papers) == 76
     assert set(papers[0]) == {"id", "title", "abstract", "arxiv_id", "authors", "keywords",
                               "upvotes", "links", "url", "first_seen", "last_seen", "updated",
-                              "rank", "best_rank", "appearances"}
+                              "last_list_date", "published", "submitter", "rank", "best_rank",
+                              "appearances"}
     assert cli.main(["papers", "--q", "title:forward learning"]) == 0
     assert "forward-learning-of-graph-neural-networks" in capsys.readouterr().out
 

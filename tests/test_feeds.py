@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service import create_app
-from service.feeds import FORMATS, FeedData
+from service.feeds import RENDERERS, FeedData
 from service.model import Paper, RawPaper
 from service.normalize import normalize
 
@@ -69,14 +69,15 @@ def test_all_three_formats_of_the_74_paper_list_parse_cleanly(client: Any) -> No
     assert [item["id"] for item in document["items"]] == ids
     first = document["items"][0]["_trendfeed"]
     assert first == {"about": f"{BASE}/docs", "rank": 1, "best_rank": 1, "appearances": 1,
+                     "upvotes": None, "published": None,
                      "links": {"code": ["https://github.com/facebookresearch/forwardgnn"],
                                "project": [], "other": []}, "arxiv_id": None}
 
 
-@pytest.mark.parametrize("format", list(FORMATS))
+@pytest.mark.parametrize("format", list(RENDERERS))
 def test_content_types(client: Any, format: str) -> None:
     response = get(client, f"/feeds/trending.{format}")
-    assert response.content_type == FORMATS[format][0]
+    assert response.content_type == RENDERERS[format][0]
 
 
 @pytest.mark.parametrize("url", ["/feeds/trending.rss", "/feeds/trending.atom?q=graph",
@@ -200,7 +201,7 @@ def test_no_input_text_can_make_a_feed_fail_to_render(title: str, abstract: str)
     feed = FeedData(title="t", description="d", self_url=f"{BASE}/feeds/trending.atom",
                     page_url=f"{BASE}/", feed_id="tag:trendfeed,2026:feed/x",
                     updated=NOW, base_url=BASE, papers=(paper,))
-    for format, (_, render) in FORMATS.items():
+    for format, (_, render) in RENDERERS.items():
         body = render(feed)
         if format == "json":
             assert check_jsonfeed(body)["items"][0]["title"] == paper.title

@@ -17,4 +17,4 @@ def test_list_dates_without_a_year_are_the_latest_such_day_not_after_now() -> No
     assert resolve_list_time(raw, NOW, None) == dt.datetime(2024, 2, 29)
     assert resolve_list_time(raw, NOW, dt.date(2026, 1, 2)) == dt.datetime(2026, 1, 2)
     no_date = RawList(format="text", papers=raw.papers)
-    assert resolve_list_time(no_date, NOW, None) == NOW
+    assert resolve_list_time(no_date, NOW, None) == dt.datetime(2026, 11, 27)  # the ingest day

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.listing import Listing
 from service.model import Paper
 from service.query import MAX_TERMS, QueryError, parse
 from service.store import SqlStore
@@ -168,17 +169,17 @@ class TestEvaluation:
                     "MLP-Mixer Variants\n\nMixers of tokens.\n\nMixer MLP Inversions\n\n"
                     "Not the phrase.\n")
         self.store = store
-        self.papers = store.query_papers(scope="all", limit=None)
+        self.papers = store.papers(Listing(scope="all"), limit=None)
 
     def found(self, q: str, scope: str = "all") -> set[str]:
-        return {p.id for p in self.store.query_papers(parse(q), scope=scope, limit=None)}
+        return {p.id for p in self.store.papers(Listing(parse(q), scope), limit=None)}
 
     @pytest.mark.parametrize("q", list(REFERENCE))
     def test_the_spec_examples_match_the_reference(self, q: str) -> None:
         expected = {p.id for p in self.papers if REFERENCE[q](p)}
         assert self.found(q) == expected
         assert expected, f"{q!r} should match something in the fixture"
-        assert self.store.count_matching(parse(q), scope="all") == len(expected)
+        assert self.store.count(Listing(parse(q), "all")) == len(expected)
 
     def test_diffusion_matches_words_starting_with_it_case_insensitively(self) -> None:
         found = self.found("diffusion")

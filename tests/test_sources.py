@@ -80,8 +80,9 @@ def test_hf_json_sample() -> None:
     assert first.authors == ("Adam Tauman Kalai", "Ofir Nachum")
     assert first.keywords == ("hallucinations", "binary classification")
     assert first.upvotes == 26
-    assert first.listed_at is not None
-    assert first.listed_at.isoformat() == "2025-09-08T02:44:20.973000"
+    assert first.published is not None  # paper.publishedAt, not the list's publishedAt
+    assert first.published.isoformat() == "2025-09-04T21:26:31"
+    assert first.submitter == "taesiri"
     assert second.code_url == "https://github.com/facebookresearch/forwardgnn"
     assert third.project_url == "https://example.github.io/flow-sampler"
 
@@ -106,7 +107,8 @@ def _entry(**paper: object) -> dict[str, object]:
      "entry 0, field 'paper.authors[0].name'"),
     ([_entry(upvotes="many")], "expected a number", "entry 0, field 'paper.upvotes'"),
     ([_entry(githubRepo="ftp://x")], "http(s) URL", "entry 0, field 'paper.githubRepo'"),
-    ([{**_entry(), "publishedAt": "yesterday"}], "RFC 3339", "entry 0, field 'publishedAt'"),
+    ([{**_entry(), "paper": {**_entry()["paper"], "publishedAt": "yesterday"}}], "RFC 3339",
+     "entry 0, field 'paper.publishedAt'"),
 ])
 def test_bad_hf_json_names_the_index_and_field(document: object, message: str, where: str) -> None:
     with pytest.raises(SourceError) as caught:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .channel import build
 from .common import FeedData
-from .xml import build
 
 
 def render_atom(feed: FeedData) -> bytes:

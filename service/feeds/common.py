@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Paper
+from ..represent import rfc3339
 
 TAG_AUTHORITY = "tag:trendfeed,2026:"  # RFC 4151; fixed forever so item ids never change
 GENERATOR = "trendfeed"
@@ -49,14 +50,24 @@ def item_html(paper: Paper) -> str:
     parts = [f"<p>{html.escape(paper.abstract)}</p>"]
     if paper.authors:
         parts.append(f"<p>Authors: {html.escape(', '.join(paper.authors))}</p>")
+    if paper.published:
+        parts.append(f"<p>Published: {paper.published.date().isoformat()}</p>")
     for label, urls in (("Code", paper.links.code), ("Project page", paper.links.project)):
         if urls:
             parts.append(_link_list(label, urls))
+    if paper.arxiv_abs_url and paper.arxiv_pdf_url:
+        parts.append(_link_list("arXiv", (paper.arxiv_abs_url, paper.arxiv_pdf_url)))
     # Nothing that moves with the ranking goes here: a reader that compares bodies would
     # show the item again. Rank and appearances travel in the JSON Feed extension only.
     return "".join(parts)
 
 
 def item_extension(paper: Paper) -> dict[str, Any]:
+    """JSON Feed's `_trendfeed` item object: what moves with the ranking lives here."""
+    links: dict[str, Any] = paper.links.as_dict()
+    if paper.arxiv_id:
+        links.update(arxiv=paper.arxiv_abs_url, pdf=paper.arxiv_pdf_url)
     return {"rank": paper.rank, "best_rank": paper.best_rank, "appearances": paper.appearances,
-            "links": paper.links.as_dict(), "arxiv_id": paper.arxiv_id}
+            "upvotes": paper.upvotes,
+            "published": rfc3339(paper.published) if paper.published else None,
+            "links": links, "arxiv_id": paper.arxiv_id}

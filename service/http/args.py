@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -13,12 +14,12 @@ from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .. import query
-from ..sources import FORMATS as SOURCE_FORMATS
-from ..store import SCOPES, SORTS
+from ..listing import SCOPES, SORTS
+from ..sources import SOURCE_FORMATS
+from ..urls import FEED_LIMIT
 from .problems import validation_problem
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,9}")
-FEED_LIMIT = 50
 
 
 class QueryField(fields.String):
@@ -41,6 +42,25 @@ class QueryInteger(fields.Integer):
         return super()._validated(value)
 
 
+class Moment(fields.Field):
+    """A day (YYYY-MM-DD, meaning its start) or an RFC 3339 date-time: naive UTC."""
+
+    default_error_messages = {"invalid": "expected YYYY-MM-DD or an RFC 3339 date-time"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or not value.isascii() or len(value) > 40:
+            raise self.make_error("invalid")
+        try:
+            if len(value) == 10:
+                return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+            parsed = dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+        except ValueError:
+            raise self.make_error("invalid") from None
+        if parsed.tzinfo is None:
+            raise self.make_error("invalid")
+        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 class _Args(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -61,6 +81,7 @@ class PapersArgs(_Args):
     q = QueryField(load_default=query.Query())
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS))
+    published_after = Moment(load_default=None)
     limit = QueryInteger(load_default=20, validate=validate.Range(1, 200))
     cursor = fields.String(load_default=None, validate=validate.Length(1, 2000))
 
@@ -73,7 +94,6 @@ class SnapshotsArgs(_Args):
 class IngestArgs(_Args):
     format = fields.String(load_default="auto", validate=validate.OneOf(("auto", *SOURCE_FORMATS)))
     date = fields.Date(load_default=None)
-
 
 
 class OpmlArgs(_Args):

@@ -8,13 +8,13 @@ from flask import current_app
 from werkzeug.routing import BaseConverter
 
 from ..config import Config
-from ..store import SqlStore
+from ..store import Store
 
 
 @dataclass
 class Services:
     config: Config
-    store: SqlStore
+    store: Store
 
 
 def services() -> Services:

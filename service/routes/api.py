@@ -17,9 +17,10 @@ from ..http.caching import Rendered, cache, cached, json_body
 from ..http.pagination import Cursor, decode
 from ..http.problems import Problem, validation_problem
 from ..ingest import ingest_bytes
-from ..represent import history_dict, paper_dict, snapshot_dict
+from ..listing import Listing, sort_keys
+from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
 from ..sources import SourceError
-from ..store.sql import default_sort, typed_keys
+from ..store import UndoError
 from . import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,51 +42,53 @@ def _page(items: list[Any], total: int, next_cursor: str | None, path: str,
 @bp.get("/papers")
 def papers() -> Response:
     args = load(PapersArgs())
-    sort = args["sort"] or default_sort(args["scope"])
-    what = {"q": args["q"].canonical(), "scope": args["scope"], "sort": sort}
+    listing = Listing(args["q"], args["scope"], args["sort"], args["published_after"])
+    what = {"q": args["q"].canonical(), "scope": listing.scope, "sort": listing.effective_sort}
+    if listing.published_after is not None:
+        what["published_after"] = rfc3339(listing.published_after)
     if args["cursor"]:
         cursor = decode(args["cursor"], what)
         try:
-            typed_keys(sort, cursor.after)
-        except (ValueError, TypeError):
+            after: list[int] | None = sort_keys(listing.effective_sort, cursor.after)
+        except ValueError:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]}) \
                 from None
-        snapshot_id, after = cursor.snapshot_id, cursor.after
+        snapshot_id = cursor.snapshot_id
     else:
         snapshot_id, after = services().store.latest_snapshot_id(), None
     key = (tuple(what.items()), args["limit"], args["cursor"])
-    return cached(key, lambda: _papers_page(args, what, snapshot_id, after))
+    return cached(key, lambda: _papers_page(listing, args["limit"], what, snapshot_id, after))
 
 
-def _papers_page(args: dict[str, Any], what: dict[str, Any], snapshot_id: int | None,
-                 after: list[Any] | None) -> Rendered:
+def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id: int | None,
+                 after: list[int] | None) -> Rendered:
     store = services().store
     pinned = snapshot_id if snapshot_id is not None else -1
-    rows = store.page_papers(args["q"], scope=args["scope"], sort=what["sort"],
-                             limit=args["limit"] + 1, after=after, snapshot_id=pinned)
+    rows = store.page(listing, limit=limit + 1, after=after, snapshot_id=pinned)
     next_cursor = None
-    if len(rows) > args["limit"]:
-        rows = rows[:args["limit"]]
+    if len(rows) > limit:
+        rows = rows[:limit]
         next_cursor = Cursor(what, snapshot_id, rows[-1][1]).encode()
-    total = store.count_matching(args["q"], scope=args["scope"], snapshot_id=pinned)
-    params = {"q": what["q"] or None, "scope": args["scope"], "sort": what["sort"],
-              "limit": args["limit"]}
+    total = store.count(listing, snapshot_id=pinned)
+    params = {"q": what["q"] or None, "scope": listing.scope, "sort": what["sort"],
+              "published_after": what.get("published_after"), "limit": limit}
     return _page([paper_dict(p) for p, _ in rows], total, next_cursor, "/api/v1/papers",
                  params)
 
 
 @bp.get("/papers/<paper_id>")
 def paper(paper_id: str) -> Response:
+    """A paper by its id or its arXiv id: the same representation (its id inside)."""
     return cached(paper_id, lambda: _paper_body(paper_id))
 
 
-def _paper_body(paper_id: str) -> Rendered:
+def _paper_body(paper_ref: str) -> Rendered:
     store = services().store
-    found = store.paper(paper_id)
+    found = store.paper(paper_ref)
     if found is None:
-        raise Problem(404, f"no paper with id {paper_id[:200]!r}", errors={"id": ["unknown"]})
+        raise Problem(404, f"no paper with id {paper_ref[:200]!r}", errors={"id": ["unknown"]})
     body = paper_dict(found)
-    body["history"] = [history_dict(h) for h in store.history(paper_id)]
+    body["history"] = [history_dict(h) for h in store.history(found.id)]
     return json_body(body)
 
 
@@ -134,20 +137,25 @@ def _snapshot_body(snapshot_ref: str) -> Rendered:
     return json_body(body)
 
 
-@bp.post("/snapshots")
-def ingest() -> tuple[Response, int, dict[str, str]]:
-    svc = services()
-    token = svc.config.ingest_token
+def _authorize() -> None:
+    """Writes need `Authorization: Bearer $TRENDFEED_INGEST_TOKEN`."""
+    token = services().config.ingest_token
     given = request.headers.get("Authorization", "")
     if not given:
         raise Problem(401, "an 'Authorization: Bearer <token>' header is required",
                       headers={"WWW-Authenticate": "Bearer"})
     if not token:
-        raise Problem(403, "ingest over HTTP is off: the server has no TRENDFEED_INGEST_TOKEN")
+        raise Problem(403, "writes over HTTP are off: the server has no TRENDFEED_INGEST_TOKEN")
     scheme, _, credentials = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(),
                                                              token.encode()):
         raise Problem(401, "the bearer token is not valid", headers={"WWW-Authenticate": "Bearer"})
+
+
+@bp.post("/snapshots")
+def ingest() -> tuple[Response, int, dict[str, str]]:
+    svc = services()
+    _authorize()
     args = load(IngestArgs())
     media_type = request.mimetype
     if media_type not in INGEST_TYPES:
@@ -164,8 +172,26 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
     status = 200 if result.unchanged else 201
     location = url_for("api.snapshot", snapshot_ref=str(result.snapshot.id))
     body = {**snapshot_dict(result.snapshot), "unchanged": result.unchanged,
-            "summary": result.summary()}
+            "updated_count": result.updated_count, "summary": result.summary()}
     return jsonify(body), status, {"Location": location}
+
+
+@bp.delete("/snapshots/<snapshot_ref>")
+def undo(snapshot_ref: str) -> Response:
+    """Undo the latest ingest: the store becomes what it was before it. Only `latest` can
+    be deleted (an older snapshot has later ones built on it)."""
+    _authorize()
+    if snapshot_ref != "latest":
+        raise Problem(404, "only the latest snapshot can be deleted: DELETE "
+                      "/api/v1/snapshots/latest", errors={"snapshot_ref": ["must be 'latest'"]})
+    try:
+        removed = services().store.undo_latest()
+    except UndoError as exc:
+        raise Problem(409, str(exc)) from None
+    cache().invalidate()
+    latest = services().store.latest_snapshot()
+    return jsonify(removed=snapshot_dict(removed),
+                   latest_snapshot=snapshot_dict(latest) if latest else None)
 
 
 @bp.get("/status")
@@ -174,7 +200,7 @@ def status() -> Response:
     store = svc.store
     latest = store.latest_snapshot()
     return jsonify(
-        data_version=store.data_version(),
+        data_version=store.data_state()[0],
         latest_snapshot=snapshot_dict(latest) if latest else None,
         totals={"papers": store.count_papers(), "snapshots": store.count_snapshots()},
         source={"url": svc.config.source_url or None,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ..model import RawList
 from . import hf_json, text
-from .detect import FORMATS, decode, detect_format
+from .detect import SOURCE_FORMATS, decode, detect_format
 from .errors import SourceError
 
-__all__ = ["FORMATS", "SourceError", "parse"]
+__all__ = ["SOURCE_FORMATS", "SourceError", "parse"]
 
 
 def parse(data: bytes | str, format: str = "auto", name: str = "<input>") -> RawList:
@@ -25,6 +25,7 @@ def parse(data: bytes | str, format: str = "auto", name: str = "<input>") -> Raw
             return text.parse_text(content)
         if format == "hf-json":
             return hf_json.parse_hf_json(content)
-        raise SourceError(f"unknown format {format!r} (use one of: auto, {', '.join(FORMATS)})")
+        known = ", ".join(SOURCE_FORMATS)
+        raise SourceError(f"unknown format {format!r} (use one of: auto, {known})")
     except SourceError as exc:
         raise exc.named(name) from None

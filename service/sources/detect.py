@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import SourceError
 
-FORMATS = ("text", "hf-json")
+SOURCE_FORMATS = ("text", "hf-json")
 
 
 def decode(data: bytes) -> str:

@@ -10,11 +10,10 @@ import json
 import re
 from typing import Any
 
-from ..model import RawList, RawPaper
+from ..model import ARXIV_ID, RawList, RawPaper
 from .errors import SourceError
 
-ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
-_ARXIV_VERSION = re.compile(r"v\d+")
+_ARXIV_VERSION = re.compile(r"v\d+", re.ASCII)
 
 
 def _loads(content: str) -> Any:
@@ -112,6 +111,11 @@ class _Entry:
             parsed = parsed.replace(tzinfo=dt.UTC)
         return parsed.astimezone(dt.UTC).replace(tzinfo=None)
 
+    def _submitter(self) -> str | None:
+        by = self.entry.get("submittedBy")
+        name = by.get("name") if isinstance(by, dict) else None
+        return name.strip() or None if isinstance(name, str) else None
+
     def raw_paper(self) -> RawPaper:
         field, arxiv_id = self.get("id", str)
         if arxiv_id is None or not arxiv_id.strip():
@@ -134,7 +138,10 @@ class _Entry:
             upvotes=upvotes,
             code_url=self.url("githubRepo"),
             project_url=self.url("projectPage"),
-            listed_at=self.timestamp("publishedAt", self.entry.get("publishedAt")),
+            # paper.publishedAt is the arXiv date; the top-level publishedAt is when it was
+            # put on the HF daily list, weeks before a trending list: neither is a list date.
+            published=self.timestamp("paper.publishedAt", self.paper.get("publishedAt")),
+            submitter=self._submitter(),
         )
 
 

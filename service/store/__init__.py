@@ -1,9 +1,17 @@
-"""The history store: papers, snapshots and their rankings (SPEC section 3)."""
+"""The history store: papers, snapshots and their rankings, behind the `Store` Protocol.
 
-from .api import Store
-from .sql import SCOPES, SORTS, SqlStore, StoreError
+One module per job: engine.py (connections, transactions, errors), schema.py (tables),
+migrations.py (the frozen schema history), reads.py, paging.py, writes.py, search.py
+(the search index and the query language over it); sql.py is the facade.
+"""
 
-__all__ = ["SCOPES", "SORTS", "SqlStore", "Store", "StoreError", "open_store"]
+from .engine import StoreError
+from .migrations import SchemaError
+from .protocol import Store
+from .sql import SqlStore
+from .writes import UndoError
+
+__all__ = ["SchemaError", "SqlStore", "Store", "StoreError", "UndoError", "open_store"]
 
 
 def open_store(url: str, *, migrate: bool = True) -> SqlStore:

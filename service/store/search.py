@@ -9,14 +9,13 @@ paper's search_key, so "newest first" can walk that key and stop after `limit` m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from ..query import Has, Query, Text
+from ..query import Arxiv, Has, Query, Text, Upvotes
 from ..words import words
 from .schema import SEARCH_FIELDS, paper_search_pg, paper_search_sqlite, papers
 
@@ -34,26 +33,34 @@ def field_words(title: str, abstract: str, authors: Sequence[str],
     return {field: words(text)[:FIELD_LIMITS[field]] for field, text in texts.items()}
 
 
-def _tsvector_literal(found: dict[str, list[str]], has_code: bool, has_project: bool) -> str:
+def _tsvector_literal(found: dict[str, list[str]], row: Any) -> str:
     positions: dict[str, list[str]] = {}
     for field, field_found in found.items():
         offset, weight = FIELD_OFFSETS[field], FIELD_WEIGHTS[field]
         for position, word in enumerate(field_found, start=offset + 1):
             positions.setdefault(word, []).append(f"{position}{weight}")
     lexemes = [f"'{w}':{','.join(p)}" for w, p in positions.items()]
-    lexemes += ["'has:code'"] * has_code + ["'has:project'"] * has_project
+    lexemes += ["'has:code'"] * row.has_code + ["'has:project'"] * row.has_project
+    if row.arxiv_id:
+        lexemes.append(f"'arxiv:{row.arxiv_id}'")
     return " ".join(lexemes)
 
 
 def _index_select() -> sa.Select[Any]:
     return sa.select(papers.c.num, papers.c.search_key, papers.c.title, papers.c.abstract,
                      papers.c.authors, papers.c.keywords, papers.c.has_code,
-                     papers.c.has_project)
+                     papers.c.has_project, papers.c.arxiv_id)
 
 
-def _flags(has_code: bool, has_project: bool) -> str:
-    return " ".join(["any", *(["hascode"] if has_code else []),
-                     *(["hasproject"] if has_project else [])])
+def _arxiv_token(arxiv_id: str) -> str:
+    """One FTS5 token for an arXiv id (its tokenizer would split at the dot)."""
+    return "arxiv" + arxiv_id.replace(".", "x")
+
+
+def _flags(row: Any) -> str:
+    return " ".join(["any", *(["hascode"] if row.has_code else []),
+                     *(["hasproject"] if row.has_project else []),
+                     *([_arxiv_token(row.arxiv_id)] if row.arxiv_id else [])])
 
 
 def index_rows(conn: sa.Connection, nums: Sequence[int]) -> None:
@@ -61,6 +68,18 @@ def index_rows(conn: sa.Connection, nums: Sequence[int]) -> None:
     for start in range(0, len(nums), 500):
         _index(conn, conn.execute(_index_select().where(
             papers.c.num.in_(nums[start:start + 500]))).all())
+
+
+def unindex(conn: sa.Connection, nums: Sequence[int]) -> None:
+    """Drop the index rows of the papers numbered `nums` (before they change or go)."""
+    for start in range(0, len(nums), 500):
+        chunk = nums[start:start + 500]
+        if conn.dialect.name == "sqlite":
+            keys = sa.select(papers.c.search_key).where(papers.c.num.in_(chunk))
+            conn.execute(paper_search_sqlite.delete().where(
+                paper_search_sqlite.c.rowid.in_(keys.scalar_subquery())))
+        else:
+            conn.execute(paper_search_pg.delete().where(paper_search_pg.c.num.in_(chunk)))
 
 
 def reindex_all(conn: sa.Connection) -> None:
@@ -76,8 +95,7 @@ def reindex_all(conn: sa.Connection) -> None:
 def _index(conn: sa.Connection, rows: Iterable[Any], fresh: bool = False) -> None:
     entries = []
     for row in rows:
-        found = field_words(row.title, row.abstract, json.loads(row.authors),
-                            json.loads(row.keywords))
+        found = field_words(row.title, row.abstract, row.authors, row.keywords)
         entries.append((row, found))
     if not entries:
         return
@@ -87,7 +105,7 @@ def _index(conn: sa.Connection, rows: Iterable[Any], fresh: bool = False) -> Non
             conn.execute(table.delete().where(
                 table.c.rowid.in_([row.search_key for row, _ in entries])))
         conn.execute(table.insert(), [
-            {"rowid": row.search_key, "flags": _flags(row.has_code, row.has_project),
+            {"rowid": row.search_key, "flags": _flags(row),
              **{f: " ".join(found[f]) for f in SEARCH_FIELDS}}
             for row, found in entries])
     else:
@@ -98,16 +116,19 @@ def _index(conn: sa.Connection, rows: Iterable[Any], fresh: bool = False) -> Non
             pg.insert().values(num=sa.bindparam("n"), search_key=sa.bindparam("k"),
                                doc=sa.cast(sa.bindparam("d"), postgresql.TSVECTOR)),
             [{"n": row.num, "k": row.search_key,
-              "d": _tsvector_literal(found, row.has_code, row.has_project)}
+              "d": _tsvector_literal(found, row)}
              for row, found in entries])
 
 
 # -- SQLite: the whole query as one FTS5 expression -----------------------------------
 
 
-def _fts_atom(atom: Text | Has) -> str:
+def _fts_atom(atom: Text | Has | Arxiv | Upvotes) -> str:
     if isinstance(atom, Has):
         return f'flags : "has{atom.what}"'
+    if isinstance(atom, Arxiv):
+        return f'flags : "{_arxiv_token(atom.id)}"'
+    assert isinstance(atom, Text), "upvotes filters are not in the index"
     phrase = " + ".join(f'"{w}"*' for w in atom.words)
     return "{" + " ".join(atom.search_fields) + "} : " + phrase
 
@@ -116,7 +137,7 @@ def fts_expression(query: Query) -> str:
     """`query` as an FTS5 MATCH expression over the `paper_search` table."""
     positive: list[str] = []
     negative: list[str] = []
-    for clause in query.clauses:
+    for clause in query.text_clauses:
         alternatives = " OR ".join(f"({_fts_atom(a)})" for a in clause.alternatives)
         (negative if clause.negated else positive).append(f"({alternatives})")
     expression = " AND ".join(positive) if positive else 'flags : "any"'
@@ -130,9 +151,12 @@ def fts_match(query: Query) -> sa.ColumnElement[bool]:
 # -- PostgreSQL: the whole query as one tsquery -----------------------------------------
 
 
-def _tsquery_atom(atom: Text | Has) -> str:
+def _tsquery_atom(atom: Text | Has | Arxiv | Upvotes) -> str:
     if isinstance(atom, Has):
         return f"'has:{atom.what}'"
+    if isinstance(atom, Arxiv):
+        return f"'arxiv:{atom.id}'"
+    assert isinstance(atom, Text), "upvotes filters are not in the index"
     weights = "".join(FIELD_WEIGHTS[f] for f in atom.fields)  # none: every field
     return "(" + " <-> ".join(f"'{w}':*{weights}" for w in atom.words) + ")"
 
@@ -140,7 +164,7 @@ def _tsquery_atom(atom: Text | Has) -> str:
 def tsquery_expression(query: Query) -> str:
     """`query` as a tsquery over `paper_search.doc`."""
     clauses = []
-    for clause in query.clauses:
+    for clause in query.text_clauses:
         alternatives = " | ".join(_tsquery_atom(a) for a in clause.alternatives)
         clauses.append(f"!({alternatives})" if clause.negated else f"({alternatives})")
     return " & ".join(clauses)
@@ -162,9 +186,16 @@ def match(query: Query, dialect: str) -> sa.ColumnElement[bool]:
     return fts_match(query) if dialect == "sqlite" else pg_match(query)
 
 
+_COMPARE = {">": "__gt__", ">=": "__ge__", "<": "__lt__", "<=": "__le__", "=": "__eq__"}
+
+
 def criterion(query: Query, dialect: str) -> sa.ColumnElement[bool] | None:
-    """A WHERE criterion on `papers` selecting the papers that match; None for no filter."""
-    if not query:
-        return None
-    _, key = search_table(dialect)
-    return papers.c.search_key.in_(sa.select(key).where(match(query, dialect)))
+    """A WHERE criterion on `papers` selecting the papers that match; None for no filter.
+    Upvotes filters compare the column (null, unknown, never matches)."""
+    parts: list[sa.ColumnElement[bool]] = []
+    if query.text_clauses:
+        _, key = search_table(dialect)
+        parts.append(papers.c.search_key.in_(sa.select(key).where(match(query, dialect))))
+    for upvotes in query.upvotes:
+        parts.append(getattr(papers.c.upvotes, _COMPARE[upvotes.op])(upvotes.value))
+    return sa.and_(*parts) if parts else None

@@ -26,6 +26,11 @@ def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
         entry.guid(item_id(paper), permalink=False)
         entry.title(paper.title)
         entry.link(href=item_link(paper, feed.base_url), rel="alternate", type="text/html")
+        if atom and paper.arxiv_id:
+            entry.link(href=paper.arxiv_abs_url, rel="related", type="text/html",
+                       title="arXiv abstract")
+            entry.link(href=paper.arxiv_pdf_url, rel="related", type="application/pdf",
+                       title="arXiv PDF")
         entry.published(aware(paper.first_seen))
         entry.updated(aware(paper.updated))
         body = item_html(paper)

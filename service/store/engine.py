@@ -1,0 +1,129 @@
+"""The database connection: engine set-up for SQLite and PostgreSQL, transactions, and
+the one place where a database error becomes a `StoreError`.
+
+Every statement runs through an engine made here, whose `handle_error` hook turns any
+DBAPI error (server gone, file unreadable, lock timeout) into `StoreError`, so callers
+catch one exception type and never see the driver's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+
+class StoreError(RuntimeError):
+    """The store cannot be reached or used (bad URL, server down, newer schema)."""
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<not a database URL>"
+
+
+def _translate_errors(engine: sa.Engine, url: str) -> None:
+    @event.listens_for(engine, "handle_error")
+    def _to_store_error(context: sa.engine.ExceptionContext) -> None:
+        original = context.original_exception
+        if isinstance(original, StoreError):
+            return
+        message = str(getattr(original, "args", [original])[0] if original.args else original)
+        raise StoreError(f"the store {safe_url(url)} failed: {message.strip()}") from original
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, json_serializer=_json_dumps)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so
+        # DDL and the whole ingest are really transactional.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+    return engine
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for `url` (sqlite:///path or postgresql+psycopg://...). Raises StoreError."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"TRENDFEED_DATABASE_URL {url!r} is not a database URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_engine(parsed)
+    elif backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            engine = sa.create_engine(parsed, pool_pre_ping=True, json_serializer=_json_dumps)
+        except (ImportError, sa.exc.ArgumentError) as exc:
+            raise StoreError(f"cannot use {safe_url(url)}: {exc}") from None
+    else:
+        raise StoreError(f"unsupported database {backend!r}: "
+                         "use sqlite:///path or postgresql+psycopg://...")
+    _translate_errors(engine, url)
+    return engine
+
+
+class Database:
+    """An engine with the two ways the store uses it: `read()` and `write()`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self.dialect = self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """One transaction: committed when the block ends normally (unless the block already
+        committed or rolled back), rolled back on any error. SQLite takes the write lock
+        at BEGIN (IMMEDIATE), so concurrent writers queue instead of failing midway."""
+        conn = self.engine.connect()
+        try:
+            if self.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                raise
+            if conn.in_transaction():
+                conn.commit()
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,247 @@
+"""The store's schema history: an ordered list of frozen steps (the miniflux way).
+
+Each step is fixed SQL per engine that never changes once released; a fresh store runs
+every step in order, an older store the ones it lacks, all in one transaction, and the
+schema version is the number of steps applied (kept in `meta`). A store newer than this
+code is refused. Steps only shape tables and move stored values with fixed SQL; the
+search index, which is derived from the papers, is rebuilt once at the end by today's
+code whenever a step asks for it.
+
+New steps go at the end. Never edit a released step: write another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .engine import StoreError
+from .schema import meta
+
+
+class SchemaError(StoreError):
+    """The store's schema cannot be used by this code (newer than it)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...]
+    reindex: bool = False  # rebuild the search index after the last step
+
+
+# -- 1: the first release (commit e59a473): papers, snapshots, ranks, meta ------------
+
+_V1_TABLES = """
+CREATE TABLE meta (
+    "key" VARCHAR(64) NOT NULL,
+    value BIGINT NOT NULL,
+    PRIMARY KEY ("key")
+);
+CREATE TABLE papers (
+    num {serial} NOT NULL,
+    id VARCHAR(128) NOT NULL,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    arxiv_id VARCHAR(32),
+    authors TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    links TEXT NOT NULL,
+    upvotes INTEGER,
+    has_code BOOLEAN NOT NULL,
+    has_project BOOLEAN NOT NULL,
+    first_seen {datetime} NOT NULL,
+    last_seen {datetime} NOT NULL,
+    updated_at {datetime} NOT NULL,
+    best_rank INTEGER NOT NULL,
+    appearances INTEGER NOT NULL,
+    PRIMARY KEY (num),
+    UNIQUE (id),
+    UNIQUE (title_key),
+    UNIQUE (arxiv_id)
+);
+CREATE INDEX papers_first_seen ON papers (first_seen, best_rank, id);
+CREATE TABLE snapshots (
+    id {serial} NOT NULL,
+    list_date DATE NOT NULL,
+    ingested_at {datetime} NOT NULL,
+    source TEXT NOT NULL,
+    format VARCHAR(16) NOT NULL,
+    sha256 VARCHAR(64) NOT NULL,
+    paper_count INTEGER NOT NULL,
+    new_count INTEGER NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE TABLE ranks (
+    snapshot_id INTEGER NOT NULL,
+    paper_num INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (snapshot_id, paper_num),
+    UNIQUE (snapshot_id, rank),
+    FOREIGN KEY(snapshot_id) REFERENCES snapshots (id),
+    FOREIGN KEY(paper_num) REFERENCES papers (num)
+);
+CREATE INDEX ranks_paper ON ranks (paper_num);
+INSERT INTO meta ("key", value) VALUES ('data_version', 0)
+"""
+
+
+def _statements(script: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in script.split(";") if s.strip())
+
+
+V1_SQLITE = _statements(_V1_TABLES.format(serial="INTEGER", datetime="DATETIME"))
+V1_POSTGRESQL = _statements(_V1_TABLES.format(serial="SERIAL",
+                                              datetime="TIMESTAMP WITHOUT TIME ZONE"))
+
+_FTS_OPTIONS = "tokenize='unicode61 remove_diacritics 0', prefix='2 3 4'"
+
+# -- 3: search_key = (first_seen in whole seconds << 20) + (2**20 - 1 - num % 2**20) ------
+
+_SEARCH_KEY_SQLITE = ("(CAST(strftime('%s', first_seen) AS INTEGER) << 20) "
+                      "+ (1048575 - num % 1048576)")
+_SEARCH_KEY_POSTGRESQL = ("(CAST(FLOOR(EXTRACT(EPOCH FROM first_seen)) AS BIGINT) << 20) "
+                          "+ (1048575 - MOD(num, 1048576))")
+
+# -- 5: honest dates, upvotes per list, the undo journal --------------------------------
+
+_LATEST_RANK = ("FROM ranks r JOIN snapshots s ON s.id = r.snapshot_id "
+                "WHERE r.paper_num = papers.num")
+
+STEPS: tuple[Step, ...] = (
+    Step(sqlite=V1_SQLITE, postgresql=V1_POSTGRESQL),
+    # 2: the search index, one column per field
+    Step(
+        sqlite=(f"CREATE VIRTUAL TABLE paper_search USING fts5("
+                f"title, abstract, authors, keywords, {_FTS_OPTIONS})",),
+        postgresql=(
+            "CREATE TABLE paper_search (num SERIAL NOT NULL, title TSVECTOR NOT NULL, "
+            "abstract TSVECTOR NOT NULL, authors TSVECTOR NOT NULL, "
+            "keywords TSVECTOR NOT NULL, PRIMARY KEY (num))",
+            *(f"CREATE INDEX paper_search_{f} ON paper_search USING gin ({f})"
+              for f in ("title", "abstract", "authors", "keywords")),
+        ),
+        reindex=True,
+    ),
+    # 3: papers.search_key; SQLite's index keyed by it, with a `flags` column
+    Step(
+        sqlite=(
+            "ALTER TABLE papers ADD COLUMN search_key BIGINT",
+            f"UPDATE papers SET search_key = {_SEARCH_KEY_SQLITE}",
+            "CREATE UNIQUE INDEX papers_search_key ON papers (search_key)",
+            "DROP TABLE paper_search",
+            f"CREATE VIRTUAL TABLE paper_search USING fts5("
+            f"title, abstract, authors, keywords, flags, {_FTS_OPTIONS})",
+        ),
+        postgresql=(
+            "ALTER TABLE papers ADD COLUMN search_key BIGINT",
+            f"UPDATE papers SET search_key = {_SEARCH_KEY_POSTGRESQL}",
+            "CREATE UNIQUE INDEX papers_search_key ON papers (search_key)",
+        ),
+        reindex=True,
+    ),
+    # 4: PostgreSQL: one weighted tsvector per paper beside its search_key
+    Step(
+        sqlite=(),
+        postgresql=(
+            "DROP TABLE paper_search",
+            "CREATE TABLE paper_search (num SERIAL NOT NULL, search_key BIGINT NOT NULL, "
+            "doc TSVECTOR NOT NULL, PRIMARY KEY (num))",
+            "CREATE INDEX paper_search_doc ON paper_search USING gin (doc)",
+            "CREATE INDEX paper_search_key ON paper_search (search_key)",
+        ),
+        reindex=True,
+    ),
+    # 5: published, submitter, last_list_date; upvotes per list; the undo journal.
+    # Dates made honest: an hf-json list's date is the day it was ingested (it used to be
+    # its latest HF publishedAt); a paper's first_seen is the earliest list date that held
+    # it (hf-json used to date papers by publication); last_seen is the ingest time of the
+    # latest snapshot holding it (it used to be a list date).
+    Step(
+        sqlite=(
+            "ALTER TABLE papers ADD COLUMN published DATETIME",
+            "ALTER TABLE papers ADD COLUMN submitter TEXT",
+            "ALTER TABLE papers ADD COLUMN last_list_date DATE",
+            "ALTER TABLE ranks ADD COLUMN upvotes INTEGER",
+            "CREATE TABLE paper_undo (snapshot_id INTEGER NOT NULL, "
+            "paper_num INTEGER NOT NULL, before TEXT, PRIMARY KEY (snapshot_id, paper_num), "
+            "FOREIGN KEY(snapshot_id) REFERENCES snapshots (id))",
+            "UPDATE snapshots SET list_date = substr(ingested_at, 1, 10) WHERE format = 'hf-json'",
+            f"UPDATE papers SET "
+            f"last_seen = COALESCE((SELECT s.ingested_at {_LATEST_RANK} "
+            f"ORDER BY r.snapshot_id DESC LIMIT 1), last_seen), "
+            f"last_list_date = (SELECT s.list_date {_LATEST_RANK} "
+            f"ORDER BY r.snapshot_id DESC LIMIT 1)",
+            f"UPDATE papers SET first_seen = "
+            f"(SELECT MIN(s.list_date) {_LATEST_RANK}) || ' 00:00:00.000000' "
+            f"WHERE EXISTS (SELECT 1 FROM ranks WHERE ranks.paper_num = papers.num)",
+            "UPDATE papers SET updated_at = first_seen WHERE updated_at < first_seen",
+            f"UPDATE papers SET search_key = {_SEARCH_KEY_SQLITE}",
+            "INSERT INTO meta (\"key\", value) "
+            "SELECT 'undo_from', COALESCE(MAX(id), 0) + 1 FROM snapshots",
+        ),
+        postgresql=(
+            "ALTER TABLE papers ADD COLUMN published TIMESTAMP WITHOUT TIME ZONE",
+            "ALTER TABLE papers ADD COLUMN submitter TEXT",
+            "ALTER TABLE papers ADD COLUMN last_list_date DATE",
+            "ALTER TABLE ranks ADD COLUMN upvotes INTEGER",
+            "ALTER TABLE papers ALTER COLUMN authors TYPE JSONB USING authors::jsonb",
+            "ALTER TABLE papers ALTER COLUMN keywords TYPE JSONB USING keywords::jsonb",
+            "ALTER TABLE papers ALTER COLUMN links TYPE JSONB USING links::jsonb",
+            "CREATE TABLE paper_undo (snapshot_id INTEGER NOT NULL, "
+            "paper_num INTEGER NOT NULL, before JSONB, PRIMARY KEY (snapshot_id, paper_num), "
+            "FOREIGN KEY(snapshot_id) REFERENCES snapshots (id))",
+            "UPDATE snapshots SET list_date = CAST(ingested_at AS DATE) WHERE format = 'hf-json'",
+            f"UPDATE papers SET "
+            f"last_seen = COALESCE((SELECT s.ingested_at {_LATEST_RANK} "
+            f"ORDER BY r.snapshot_id DESC LIMIT 1), last_seen), "
+            f"last_list_date = (SELECT s.list_date {_LATEST_RANK} "
+            f"ORDER BY r.snapshot_id DESC LIMIT 1)",
+            f"UPDATE papers SET first_seen = "
+            f"(SELECT CAST(MIN(s.list_date) AS TIMESTAMP) {_LATEST_RANK}) "
+            f"WHERE EXISTS (SELECT 1 FROM ranks WHERE ranks.paper_num = papers.num)",
+            "UPDATE papers SET updated_at = first_seen WHERE updated_at < first_seen",
+            f"UPDATE papers SET search_key = {_SEARCH_KEY_POSTGRESQL}",
+            "INSERT INTO meta (key, value) "
+            "SELECT 'undo_from', COALESCE(MAX(id), 0) + 1 FROM snapshots",
+        ),
+        reindex=True,
+    ),
+)
+SCHEMA_VERSION = len(STEPS)
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return int(value or 0)
+
+
+def migrate(conn: sa.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing steps up to `target` inside the caller's transaction; returns
+    the version found. Raises SchemaError for a store newer than this code."""
+    if conn.dialect.name == "postgresql":
+        # Workers starting together: one migrates, the others wait and then see it done.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7413550)"))
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaError(f"the store has schema version {version}, newer than this "
+                          f"trendfeed ({SCHEMA_VERSION}); upgrade trendfeed")
+    pending = STEPS[version:target]
+    for step in pending:
+        for statement in getattr(step, conn.dialect.name):
+            conn.exec_driver_sql(statement)
+    if pending:
+        if version == 0:
+            conn.execute(meta.insert(), [{"key": "schema_version", "value": target}])
+        else:
+            conn.execute(meta.update().where(meta.c.key == "schema_version")
+                         .values(value=target))
+        if target == SCHEMA_VERSION and any(step.reindex for step in pending):
+            from .search import reindex_all  # today's index words, on today's schema
+
+            reindex_all(conn)
+    return version

@@ -1,0 +1,68 @@
+"""What the rest of the service may ask of a store, in the model's types.
+
+`SqlStore` is the one implementation; the routes, the CLI and ingest are written
+against this Protocol. Every method raises `StoreError` when the database cannot be
+used (unreachable, failing, a schema newer than this code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
+
+from ..listing import Listing
+from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot
+
+
+class Store(Protocol):
+    def migrate(self, target: int = ...) -> int:
+        """Create or upgrade the schema; returns the version found before."""
+
+    def close(self) -> None: ...
+
+    def data_state(self) -> tuple[int, dt.datetime]:
+        """(data version, latest ingest time): a counter bumped by every write, and the
+        data's Last-Modified, in one cheap read."""
+
+    def latest_snapshot(self) -> Snapshot | None: ...
+
+    def latest_snapshot_id(self) -> int | None: ...
+
+    def snapshot(self, snapshot_id: int) -> Snapshot | None: ...
+
+    def snapshots(self, limit: int = 50, before: int | None = None) -> list[Snapshot]:
+        """Newest first; `before` is the id the previous page ended on."""
+
+    def snapshot_entries(self, snapshot_id: int) -> list[tuple[int, Paper]]:
+        """(rank, paper) for every paper of one snapshot, in rank order."""
+
+    def count_snapshots(self) -> int: ...
+
+    def count_papers(self) -> int: ...
+
+    def papers(self, listing: Listing = ..., *, limit: int | None = 50) -> list[Paper]:
+        """The papers of a listing: the latest list by rank (scope 'current'), or the
+        whole history newest first (scope 'all'), or as `listing.sort` says."""
+
+    def page(self, listing: Listing, *, limit: int, after: Sequence[int] | None = None,
+             snapshot_id: int | None = None) -> list[tuple[Paper, list[int]]]:
+        """One keyset page: papers with their sort keys (pass the last as `after`), read
+        against the pinned `snapshot_id` (default: the latest)."""
+
+    def count(self, listing: Listing, *, snapshot_id: int | None = None) -> int: ...
+
+    def paper(self, ref: str) -> Paper | None:
+        """The paper whose id, or else whose arXiv id, is `ref`."""
+
+    def history(self, paper_id: str) -> list[RankEntry]: ...
+
+    def apply_snapshot(self, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
+                       ingested_at: dt.datetime, source: str, format: str,
+                       sha256: str) -> IngestResult:
+        """One list in one transaction; `unchanged` when its content or its ranking
+        equals the latest snapshot's. On any error nothing is written."""
+
+    def undo_latest(self) -> Snapshot:
+        """Remove the latest snapshot; the store becomes what it was before it. Raises
+        UndoError when there is none or it predates the undo journal."""

@@ -1,0 +1,123 @@
+"""Reads: snapshots, papers, their history, counts and the data version.
+
+Each function takes an open connection; the SqlStore facade opens it. A paper row is
+read together with its rank in one snapshot (the latest, or the one a cursor pinned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..model import ARXIV_ID, EPOCH, PAPER_ID, Links, Paper, RankEntry, Snapshot
+from .schema import meta, papers, ranks, snapshots
+
+
+def to_snapshot(row: Any) -> Snapshot:
+    return Snapshot(id=row.id, list_date=row.list_date, ingested_at=row.ingested_at,
+                    source=row.source, format=row.format, sha256=row.sha256,
+                    paper_count=row.paper_count, new_count=row.new_count)
+
+
+def to_paper(row: Any) -> Paper:
+    return Paper(
+        id=row.id, title=row.title, abstract=row.abstract, arxiv_id=row.arxiv_id,
+        authors=tuple(row.authors), keywords=tuple(row.keywords), upvotes=row.upvotes,
+        links=Links(**{k: tuple(v) for k, v in row.links.items()}),
+        first_seen=row.first_seen, last_seen=row.last_seen, updated=row.updated_at,
+        rank=row.rank, best_rank=row.best_rank, appearances=row.appearances,
+        published=row.published, submitter=row.submitter, last_list_date=row.last_list_date,
+    )
+
+
+def data_state(conn: sa.Connection) -> tuple[int, dt.datetime]:
+    """(data version, latest ingest time) in one cheap read: what caches compare."""
+    stmt = sa.select(meta.c.value, sa.select(sa.func.max(snapshots.c.ingested_at))
+                     .scalar_subquery()).where(meta.c.key == "data_version")
+    row = conn.execute(stmt).first()
+    if row is None:
+        return 0, EPOCH
+    modified = row[1]
+    if isinstance(modified, str):  # SQLite returns max() of a datetime column as text
+        modified = dt.datetime.fromisoformat(modified)
+    return int(row[0]), modified or EPOCH
+
+
+def meta_value(conn: sa.Connection, key: str) -> int | None:
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+    return None if value is None else int(value)
+
+
+def latest_snapshot(conn: sa.Connection) -> Snapshot | None:
+    row = conn.execute(snapshots.select().order_by(snapshots.c.id.desc()).limit(1)).first()
+    return to_snapshot(row) if row else None
+
+
+def latest_snapshot_id(conn: sa.Connection) -> int | None:
+    return conn.execute(sa.select(sa.func.max(snapshots.c.id))).scalar()
+
+
+def snapshot(conn: sa.Connection, snapshot_id: int) -> Snapshot | None:
+    row = conn.execute(snapshots.select().where(snapshots.c.id == snapshot_id)).first()
+    return to_snapshot(row) if row else None
+
+
+def snapshot_list(conn: sa.Connection, limit: int, before: int | None) -> list[Snapshot]:
+    stmt = snapshots.select().order_by(snapshots.c.id.desc()).limit(limit)
+    if before is not None:
+        stmt = stmt.where(snapshots.c.id < before)
+    return [to_snapshot(row) for row in conn.execute(stmt)]
+
+
+def count_rows(conn: sa.Connection, table: sa.Table) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
+
+
+def ranked_nums(conn: sa.Connection, snapshot_id: int) -> list[int]:
+    """The papers of one snapshot, in rank order."""
+    stmt = (sa.select(ranks.c.paper_num).where(ranks.c.snapshot_id == snapshot_id)
+            .order_by(ranks.c.rank))
+    return list(conn.execute(stmt).scalars())
+
+
+def paper_select(snapshot_id: int | None) -> sa.Select[Any]:
+    """Every paper with its rank in `snapshot_id` (null when not in it)."""
+    current = ranks.alias("current")
+    return (sa.select(papers, current.c.rank)
+            .select_from(papers.outerjoin(current, sa.and_(
+                current.c.paper_num == papers.c.num,
+                current.c.snapshot_id == (snapshot_id if snapshot_id is not None else -1)))))
+
+
+def find_paper(conn: sa.Connection, ref: str) -> Paper | None:
+    """The paper whose id is `ref`, else the one whose arXiv id is `ref`."""
+    if not PAPER_ID.fullmatch(ref):  # cannot exist; and PostgreSQL refuses NUL
+        return None
+    stmt = paper_select(latest_snapshot_id(conn))
+    row = conn.execute(stmt.where(papers.c.id == ref)).first()
+    if row is None and ARXIV_ID.fullmatch(ref):
+        row = conn.execute(stmt.where(papers.c.arxiv_id == ref)).first()
+    return to_paper(row) if row else None
+
+
+def history(conn: sa.Connection, paper_id: str) -> list[RankEntry]:
+    """Every snapshot that held the paper, in snapshot order."""
+    stmt = (sa.select(ranks.c.snapshot_id, snapshots.c.list_date, snapshots.c.ingested_at,
+                      ranks.c.rank, ranks.c.upvotes)
+            .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num)
+                         .join(snapshots, snapshots.c.id == ranks.c.snapshot_id))
+            .where(papers.c.id == paper_id).order_by(ranks.c.snapshot_id))
+    return [RankEntry(r.snapshot_id, r.list_date, r.ingested_at, r.rank, r.upvotes)
+            for r in conn.execute(stmt)]
+
+
+def snapshot_entries(conn: sa.Connection, snapshot_id: int) -> list[tuple[int, Paper]]:
+    """(rank in that snapshot, paper) for every paper of one snapshot, in rank order."""
+    ranked = ranks.alias("ranked")
+    stmt = (paper_select(latest_snapshot_id(conn))
+            .add_columns(ranked.c.rank.label("snapshot_rank"))
+            .join(ranked, ranked.c.paper_num == papers.c.num)
+            .where(ranked.c.snapshot_id == snapshot_id).order_by(ranked.c.rank))
+    return [(row.snapshot_rank, to_paper(row)) for row in conn.execute(stmt)]

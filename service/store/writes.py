@@ -1,0 +1,237 @@
+"""The write path: one list in one transaction, and the undo of the latest one.
+
+Every write starts by bumping the data version, which takes the write lock on both
+engines (SQLite runs BEGIN IMMEDIATE), so concurrent ingests queue up instead of
+interleaving; it is also what caches compare. What a snapshot changes in a paper is
+decided by `service.merge`; before a paper row changes, its old content is journalled
+under the snapshot (`paper_undo`), which is what makes the latest snapshot undoable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import merge
+from ..model import IngestResult, NormalPaper, Snapshot
+from . import reads
+from .engine import StoreError
+from .schema import meta, paper_undo, papers, ranks, search_key, snapshots
+from .search import index_rows, unindex
+
+_IN_CHUNK = 500
+_JOURNALLED = [c for c in papers.columns if c.name != "num"]
+
+
+class UndoError(StoreError):
+    """The latest snapshot cannot be undone (there is none, or it predates the journal)."""
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start:start + _IN_CHUNK]
+
+
+def bump_version(conn: sa.Connection) -> None:
+    conn.execute(meta.update().where(meta.c.key == "data_version")
+                 .values(value=meta.c.value + 1))
+
+
+def _matching_rows(conn: sa.Connection,
+                   entries: Sequence[NormalPaper]) -> dict[tuple[str, str], Any]:
+    found: dict[tuple[str, str], Any] = {}
+    for chunk in _chunks([e.arxiv_id for e in entries if e.arxiv_id]):
+        for row in conn.execute(papers.select().where(papers.c.arxiv_id.in_(chunk))):
+            found[("arxiv", row.arxiv_id)] = row
+    for chunk in _chunks([e.title_key for e in entries]):
+        for row in conn.execute(papers.select().where(papers.c.title_key.in_(chunk))):
+            found[("key", row.title_key)] = row
+    return found
+
+
+def _resolve(conn: sa.Connection,
+             entries: Sequence[NormalPaper]) -> list[tuple[NormalPaper, Any]]:
+    """Each entry with its stored row (None: a new paper), later records of a paper
+    already in the list dropped (the first position wins)."""
+    existing = _matching_rows(conn, entries)
+    resolved: list[tuple[NormalPaper, Any]] = []
+    seen: set[int] = set()
+    for entry in entries:
+        row = existing.get(("arxiv", entry.arxiv_id)) if entry.arxiv_id else None
+        row = row or existing.get(("key", entry.title_key))
+        if row is not None:
+            if row.num in seen:
+                continue
+            seen.add(row.num)
+        resolved.append((entry, row))
+    return resolved
+
+
+def _journal(conn: sa.Connection, snapshot_id: int, num: int, row: Any | None) -> None:
+    """Remember `row` (None: inserted by this snapshot) unless already remembered."""
+    exists = conn.execute(sa.select(paper_undo.c.paper_num).where(
+        paper_undo.c.snapshot_id == snapshot_id, paper_undo.c.paper_num == num)).first()
+    if exists is None:
+        before = None if row is None else {c.name: _to_json(getattr(row, c.name))
+                                            for c in _JOURNALLED}
+        conn.execute(paper_undo.insert().values(snapshot_id=snapshot_id, paper_num=num,
+                                                before=before))
+
+
+def _to_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _from_json(column: sa.Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, sa.DateTime):
+        return dt.datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _free_id(conn: sa.Connection, wanted: str, title_key: str) -> str:
+    candidates = merge.id_candidates(wanted, title_key)
+    taken = set(conn.execute(sa.select(papers.c.id).where(papers.c.id.in_(candidates)))
+                .scalars())
+    return next(c for c in candidates if c not in taken)
+
+
+def _title_key_free(conn: sa.Connection, title_key: str) -> bool:
+    return conn.execute(sa.select(papers.c.num).where(papers.c.title_key == title_key)) \
+        .first() is None
+
+
+def _insert(conn: sa.Connection, entry: NormalPaper, sighting: merge.Sighting) -> int:
+    paper_id = _free_id(conn, entry.arxiv_id or entry.slug, entry.title_key)
+    values = merge.new_paper(entry, paper_id, sighting)
+    num = int(conn.execute(papers.insert().values(**values).returning(papers.c.num))
+              .scalar_one())
+    conn.execute(papers.update().where(papers.c.num == num)
+                 .values(search_key=search_key(values["first_seen"], num)))
+    return num
+
+
+def _update(conn: sa.Connection, snapshot_id: int, row: Any, entry: NormalPaper,
+            sighting: merge.Sighting) -> merge.Merge:
+    title_free = entry.title_key == row.title_key or _title_key_free(conn, entry.title_key)
+    change = merge.merge(row._mapping, entry, sighting, title_key_free=title_free)
+    if change.values:
+        _journal(conn, snapshot_id, row.num, row)
+        conn.execute(papers.update().where(papers.c.num == row.num).values(**change.values))
+    return change
+
+
+def apply_snapshot(conn: sa.Connection, entries: Sequence[NormalPaper], *,
+                   list_time: dt.datetime, ingested_at: dt.datetime, source: str, format: str,
+                   sha256: str) -> IngestResult:
+    """Store one list (normalized, in rank order) inside the caller's transaction, or
+    roll it back and answer `unchanged` when its content, or its ranking, equals the
+    latest snapshot's (the same ranking may still update text and upvotes)."""
+    bump_version(conn)
+    latest = reads.latest_snapshot(conn)
+    if latest is not None and latest.sha256 == sha256:
+        conn.rollback()
+        return IngestResult(snapshot=latest, unchanged=True, same_content=True)
+    resolved = _resolve(conn, entries)
+    if latest is not None and all(row is not None for _, row in resolved) and \
+            [row.num for _, row in resolved] == reads.ranked_nums(conn, latest.id):
+        return _refresh_latest(conn, latest, resolved, ingested_at)
+
+    snapshot_id = conn.execute(snapshots.insert().values(
+        list_date=list_time.date(), ingested_at=ingested_at, source=source, format=format,
+        sha256=sha256, paper_count=len(resolved), new_count=0,
+    ).returning(snapshots.c.id)).scalar_one()
+    new_count = updated_count = 0
+    to_index: list[int] = []
+    rank_rows: list[dict[str, Any]] = []
+    for rank, (entry, row) in enumerate(resolved, start=1):
+        sighting = merge.Sighting(rank, list_time, list_time.date(), ingested_at)
+        if row is None:
+            num = _insert(conn, entry, sighting)
+            _journal(conn, snapshot_id, num, None)
+            new_count += 1
+            to_index.append(num)
+        else:
+            num = row.num
+            change = _update(conn, snapshot_id, row, entry, sighting)
+            updated_count += change.text_changed
+            if change.index_changed:
+                to_index.append(num)
+        rank_rows.append({"snapshot_id": snapshot_id, "paper_num": num, "rank": rank,
+                          "upvotes": entry.upvotes})
+    conn.execute(ranks.insert(), rank_rows)
+    conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
+                 .values(new_count=new_count))
+    index_rows(conn, to_index)
+    stored = reads.snapshot(conn, snapshot_id)
+    assert stored is not None
+    conn.commit()
+    return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count)
+
+
+def _refresh_latest(conn: sa.Connection, latest: Snapshot,
+                    resolved: list[tuple[NormalPaper, Any]],
+                    ingested_at: dt.datetime) -> IngestResult:
+    """The latest ranking again: no new snapshot; text and upvotes that changed are
+    updated (journalled under the latest snapshot, so its undo reverts them too)."""
+    changed = updated_count = 0
+    to_index: list[int] = []
+    for rank, (entry, row) in enumerate(resolved, start=1):
+        sighting = merge.Sighting(rank, latest.ingested_at, latest.list_date, ingested_at,
+                                  new_appearance=False)
+        change = _update(conn, latest.id, row, entry, sighting)
+        changed += bool(change.values)
+        updated_count += change.text_changed
+        if change.index_changed:
+            to_index.append(row.num)
+        if entry.upvotes is not None:
+            changed += conn.execute(ranks.update().where(
+                ranks.c.snapshot_id == latest.id, ranks.c.paper_num == row.num,
+                ranks.c.upvotes.is_distinct_from(entry.upvotes)).values(upvotes=entry.upvotes)
+            ).rowcount
+    if not changed:
+        conn.rollback()  # nothing to say: not even the data version moves
+    else:
+        index_rows(conn, to_index)
+        conn.commit()
+    return IngestResult(snapshot=latest, unchanged=True, updated_count=updated_count)
+
+
+def undo_latest(conn: sa.Connection) -> Snapshot:
+    """Remove the latest snapshot inside the caller's transaction and put every paper it
+    touched back as it was before it. Raises UndoError when there is nothing to undo."""
+    latest = reads.latest_snapshot(conn)
+    if latest is None:
+        raise UndoError("the store holds no snapshot: nothing to undo")
+    journal_from = reads.meta_value(conn, "undo_from") or 1
+    if latest.id < journal_from:
+        raise UndoError(f"snapshot {latest.id} was stored before this version of trendfeed "
+                        "kept an undo journal: it cannot be undone")
+    bump_version(conn)
+    journal = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
+                           .where(paper_undo.c.snapshot_id == latest.id)).all()
+    nums = [num for num, _ in journal]
+    unindex(conn, nums)
+    conn.execute(ranks.delete().where(ranks.c.snapshot_id == latest.id))
+    conn.execute(paper_undo.delete().where(paper_undo.c.snapshot_id == latest.id))
+    added = [num for num, before in journal if before is None]
+    for chunk in _chunks(added):
+        conn.execute(papers.delete().where(papers.c.num.in_(chunk)))
+    for num, before in journal:
+        if before is not None:
+            conn.execute(papers.update().where(papers.c.num == num).values(
+                **{c.name: _from_json(c, before[c.name]) for c in _JOURNALLED}))
+    conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
+    index_rows(conn, [num for num, before in journal if before is not None])
+    if conn.dialect.name == "postgresql":  # the next ids are what they would have been
+        for table, column in (("snapshots", "id"), ("papers", "num")):
+            conn.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"))
+    return latest
