@@ -16,7 +16,8 @@ def test_a_paper_page_shows_text_links_and_history(client: Any) -> None:
     assert page.findtext(".//h1") == "Forward Learning of Graph Neural Networks"
     assert "https://github.com/facebookresearch/forwardgnn" in [
         a.get("href") for a in page.iter("a")]
-    assert [td.text_content() for td in page.xpath("//table//td")] == ["2026-03-17", "#1"]
+    assert [td.text_content() for td in page.xpath("//table//td")] == [
+        "2026-03-17", "2026-11-27 08:00", "#1", ""]
 
 
 def test_the_paper_page_escapes_source_text(app: Any) -> None:

@@ -3,6 +3,8 @@ checked against an independent straightforward implementation, on both engines."
 
 from __future__ import annotations
 
+import json
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,7 +19,21 @@ from service.model import Paper
 from service.query import MAX_TERMS, QueryError, parse
 from service.store import SqlStore
 
-from .conftest import ENGINES, TRENDING, ingest_file, ingest_text
+from .conftest import ENGINES, HF_JSON, NOW, TRENDING, ingest_file, ingest_text
+
+OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+             "=": operator.eq}
+# An hf-json list of papers with known upvotes, beside the capture's unknown ones.
+UPVOTED = [(f"2501.{1000 + i:05d}", f"Upvoted Study Number {word}", votes)
+           for i, (word, votes) in enumerate([("Zero", 0), ("Five", 5), ("Fortynine", 49),
+                                              ("Fifty", 50), ("Fiftyone", 51),
+                                              ("Thousand", 1000)])]
+
+
+def upvoted_json() -> bytes:
+    return json.dumps([{"paper": {"id": arxiv_id, "title": title, "upvotes": votes,
+                                  "summary": f"A diffusion study about {title.lower()}."}}
+                       for arxiv_id, title, votes in UPVOTED]).encode()
 
 # -- an independent reference: regexes over the plain text, nothing from service.words --
 
@@ -60,6 +76,17 @@ REFERENCE: dict[str, Callable[[Paper], bool]] = {
     "NAÏVE": lambda p: ref_phrase(p, ["naive"]),
     "graph -title:graph": lambda p: ref_phrase(p, ["graph"])
     and not ref_phrase(p, ["graph"], ("title",)),
+    "upvotes:>=50": lambda p: p.upvotes is not None and p.upvotes >= 50,
+    "diffusion upvotes:<50": lambda p: (ref_phrase(p, ["diffusion"]) and p.upvotes is not None
+                                        and p.upvotes < 50),
+    "upvotes:=0": lambda p: p.upvotes == 0,
+    "upvotes:>5 upvotes:<=50": lambda p: p.upvotes is not None and 5 < p.upvotes <= 50,
+    "arxiv:2403.99901": lambda p: p.arxiv_id == "2403.99901",
+    "2501.01003": lambda p: p.arxiv_id == "2501.01003" or ref_phrase(p, ["2501", "01003"]),
+    "arxiv:2501.01001v3 OR title:forward": lambda p: (p.arxiv_id == "2501.01001"
+                                                      or ref_phrase(p, ["forward"], ("title",))),
+    "diffusion -arxiv:2501.01000": lambda p: (ref_phrase(p, ["diffusion"])
+                                              and p.arxiv_id != "2501.01000"),
 }
 
 
@@ -89,10 +116,25 @@ def test_equivalent_queries_share_one_canonical_form() -> None:
     ("+++", "the term '+++' has no letters or digits"),
     ("x" * 257, "at most 256"),
     (" ".join(f"w{i}" for i in range(MAX_TERMS + 1)), "more than 16 terms"),
+    ("arxiv:graph", "expected an arXiv id such as arxiv:2403.12345"),
+    ("arxiv:\u0662\u0664\u0660\u0663.12345", "expected an arXiv id"),
+    ("upvotes:>=many", "expected upvotes:>=N"),
+    ("upvotes:>=1234567890", "at most 9 digits"),
+    ("-upvotes:>=5", "cannot be excluded or be an OR alternative"),
+    ("diffusion OR upvotes:>=5", "cannot be excluded or be an OR alternative"),
 ])
 def test_malformed_queries_name_the_offending_token(q: str, message: str) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):
         parse(q)
+
+
+def test_arxiv_ids_and_upvotes_have_canonical_forms() -> None:
+    assert parse("ARXIV:2403.12345v2").canonical() == "arxiv:2403.12345"
+    assert parse("2403.12345").canonical() == '"2403 12345" OR arxiv:2403.12345'
+    assert parse("upvotes:50").canonical() == parse("upvotes:=050").canonical() == "upvotes:=50"
+    assert parse("upvotes:>=50 diffusion").canonical() == "diffusion upvotes:>=50"
+    for q in ("2403.12345", "upvotes:>=50 diffusion", "-arxiv:2403.12345 graph"):
+        assert parse(parse(q).canonical()) == parse(q)
 
 
 def test_lowercase_or_is_a_word_and_a_colon_without_a_term_is_text() -> None:
@@ -106,9 +148,15 @@ query_terms = st.sampled_from(["graph", "neural", "operator", "diffusion", "flow
 fields = st.sampled_from(["", "title:", "abstract:", "author:", "keyword:"])
 
 
+ARXIV_IDS = ["2403.99901", "2509.04664", "2501.01002", "2501.01005", "2201.00000"]
+
+
 @st.composite
 def atoms(draw: Any) -> tuple[str, Any]:
-    kind = draw(st.sampled_from(["word", "phrase", "has"]))
+    kind = draw(st.sampled_from(["word", "phrase", "has", "arxiv"]))
+    if kind == "arxiv":
+        arxiv_id = draw(st.sampled_from(ARXIV_IDS))
+        return f"arxiv:{arxiv_id}", ("arxiv", arxiv_id)
     if kind == "has":
         what = draw(st.sampled_from(["code", "project"]))
         return f"has:{what}", ("has", what)
@@ -127,6 +175,11 @@ def queries(draw: Any) -> tuple[str, list[tuple[bool, list[Any]]]]:
         negated = len(alternatives) == 1 and draw(st.booleans())
         parts.append(("-" if negated else "") + " OR ".join(text for text, _ in alternatives))
         clauses.append((negated, [tree for _, tree in alternatives]))
+    if draw(st.booleans()):  # an upvotes filter: a clause of its own, never negated
+        op = draw(st.sampled_from(list(OPERATORS)))
+        value = draw(st.sampled_from([0, 5, 26, 41, 49, 50, 51, 1000, 5000]))
+        parts.append(f"upvotes:{op}{value}")
+        clauses.append((False, [("upvotes", op, value)]))
     return " ".join(parts), clauses
 
 
@@ -136,6 +189,10 @@ FIELD_NAMES = {"title": "title", "abstract": "abstract", "author": "authors",
 
 def ref_evaluate(paper: Paper, clauses: list[tuple[bool, list[Any]]]) -> bool:
     def atom(tree: Any) -> bool:
+        if tree[0] == "arxiv":
+            return paper.arxiv_id == tree[1]
+        if tree[0] == "upvotes":  # unknown upvotes never match
+            return paper.upvotes is not None and OPERATORS[tree[1]](paper.upvotes, tree[2])
         if tree[0] == "has":
             return bool(paper.links.code if tree[1] == "code" else paper.links.project)
         _, field, terms = tree
@@ -165,6 +222,8 @@ class TestEvaluation:
     @pytest.fixture(autouse=True)
     def _data(self, store: SqlStore) -> None:
         ingest_file(store, TRENDING)
+        ingest_file(store, HF_JSON)
+        ingest_text(store, upvoted_json().decode())
         ingest_text(store, "Mar 18\n\nNaïve Bayes Revisited\n\nA classic, reconsidered.\n\n"
                     "MLP-Mixer Variants\n\nMixers of tokens.\n\nMixer MLP Inversions\n\n"
                     "Not the phrase.\n")

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from service.ingest import ingest_bytes
-from service.sources import SourceError
 from service.listing import Listing
+from service.sources import SourceError
 from service.store import SchemaError, SqlStore, schema
 from service.store.migrations import SCHEMA_VERSION
 

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .common import GENERATOR, FeedData, aware, item_html, item_id, item_link
+
+
+class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
+    """Atom `link rel="related"` elements for an entry. feedgen 1.0 writes only the href
+    of an entry's links (its FeedEntry.atom_entry loses rel and type to a shadowed
+    variable), which would make every link an `alternate`; this extension adds the
+    related ones with their attributes, through lxml like feedgen itself."""
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def related(self, href: str, type: str, title: str) -> None:
+        self.links.append({"href": href, "rel": "related", "type": type, "title": title})
+
+    def extend_atom(self, entry: Any) -> Any:
+        for link in self.links:
+            etree.SubElement(entry, "link", **link)
+        return entry
 
 
 def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
     gen = FeedGenerator()
     gen.load_extension("dc", atom=False, rss=True)
+    gen.register_extension("trendfeed", BaseExtension, RelatedLinks, atom=True, rss=False)
     gen.id(feed.feed_id)
     gen.title(feed.title)
     gen.description(feed.description)
@@ -26,11 +49,9 @@ def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
         entry.guid(item_id(paper), permalink=False)
         entry.title(paper.title)
         entry.link(href=item_link(paper, feed.base_url), rel="alternate", type="text/html")
-        if atom and paper.arxiv_id:
-            entry.link(href=paper.arxiv_abs_url, rel="related", type="text/html",
-                       title="arXiv abstract")
-            entry.link(href=paper.arxiv_pdf_url, rel="related", type="application/pdf",
-                       title="arXiv PDF")
+        if paper.arxiv_abs_url and paper.arxiv_pdf_url:
+            entry.trendfeed.related(paper.arxiv_abs_url, "text/html", "arXiv abstract")
+            entry.trendfeed.related(paper.arxiv_pdf_url, "application/pdf", "arXiv PDF")
         entry.published(aware(paper.first_seen))
         entry.updated(aware(paper.updated))
         body = item_html(paper)
