@@ -54,7 +54,7 @@ def generate(url: str, papers: int, per_list: int = 1000, seed: int = 7) -> None
     for index, start in enumerate(range(0, papers, per_list)):
         raw = synthetic_list(rng, start, min(per_list, papers - start))
         when = day + dt.timedelta(days=index)
-        store.apply_snapshot(normalized_entries(raw), list_time=when, ingested_at=when,
+        store.apply_snapshot(normalized_entries(raw, when.date()), list_time=when, ingested_at=when,
                              source="bench", format="text", sha256=f"bench-{seed}-{start}")
         if store.dialect == "postgresql" and index % 5 == 0:
             # Planner statistics for a table that grows this fast (autovacuum may be off).

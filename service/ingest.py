@@ -7,6 +7,7 @@ through `ingest_bytes`, which either lands a whole snapshot or raises and writes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sys
@@ -15,9 +16,10 @@ from typing import BinaryIO
 
 import httpx
 
-from .model import IngestResult, NormalPaper, RawList
+from .model import IngestResult, NormalPaper, RawList, RawPaper
 from .normalize import normalize
 from .sources import SourceError, parse
+from .sources.lines import latest_day
 from .store import Store
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -87,24 +89,28 @@ def resolve_list_time(raw: RawList, now: dt.datetime, override: dt.date | None) 
     if raw.list_date is not None:
         return dt.datetime.combine(raw.list_date, dt.time())
     if raw.list_month_day is not None:
-        month, day = raw.list_month_day
-        for year in range(now.year, now.year - 9, -1):
-            try:
-                candidate = dt.date(year, month, day)
-            except ValueError:  # Feb 29 of a common year
-                continue
-            if candidate <= now.date():
-                return dt.datetime.combine(candidate, dt.time())
+        day = latest_day(*raw.list_month_day, now.date())
+        if day is not None:
+            return dt.datetime.combine(day, dt.time())
     return dt.datetime.combine(now.date(), dt.time())
 
 
-def normalized_entries(raw: RawList) -> list[NormalPaper]:
+def _with_publication_year(record: RawPaper, list_day: dt.date) -> RawPaper:
+    """A `Published on Mar 12` without a year: the most recent such day not after the list."""
+    if record.published is None and record.published_month_day is not None:
+        day = latest_day(*record.published_month_day, list_day)
+        if day is not None:
+            return dataclasses.replace(record, published=dt.datetime.combine(day, dt.time()))
+    return record
+
+
+def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
     """Every record normalized, in list order, the later copies of a paper dropped."""
     entries: list[NormalPaper] = []
     seen_keys: set[str] = set()
     seen_arxiv: set[str] = set()
     for record in raw.papers:
-        paper = normalize(record)
+        paper = normalize(_with_publication_year(record, list_day))
         if paper.title_key in seen_keys or (paper.arxiv_id and paper.arxiv_id in seen_arxiv):
             continue
         seen_keys.add(paper.title_key)
@@ -122,10 +128,11 @@ def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto"
         raise SourceError(f"the list date {list_date.isoformat()} is in the future",
                           name="--date")
     raw = parse(data, format, name=source)
+    list_time = resolve_list_time(raw, now, list_date)
     try:
-        entries = normalized_entries(raw)
+        entries = normalized_entries(raw, list_time.date())
     except SourceError as exc:
         raise exc.named(source) from None
     return store.apply_snapshot(
-        entries, list_time=resolve_list_time(raw, now, list_date), ingested_at=now,
+        entries, list_time=list_time, ingested_at=now,
         source=source, format=raw.format, sha256=hashlib.sha256(data).hexdigest())

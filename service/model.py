@@ -33,6 +33,9 @@ class RawPaper:
     code_url: str | None = None
     project_url: str | None = None
     published: dt.datetime | None = None  # the paper's own publication date (never a list date)
+    # `Published on Mar 12` in a capture whose date has no year: resolved at ingest, the
+    # most recent such day not after the list date.
+    published_month_day: tuple[int, int] | None = None
     submitter: str | None = None  # who put it on the list ("Submitted by ...")
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,30 +131,37 @@ class LiveServer:
         return self.log_path.read_text()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`trendfeed serve` (gunicorn, production settings, 2 workers) on a free loopback
-    port, on a fresh SQLite store that it fills with the bundled sample; its base URL."""
-    folder = tmp_path_factory.mktemp("live")
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "TRENDFEED_DATABASE_URL": f"sqlite:///{folder / 'live.db'}"}
-    env.pop("TRENDFEED_INGEST_TOKEN", None)
-    env.pop("TRENDFEED_BASE_URL", None)
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(folder: Path, env: dict[str, str], workers: int = 2,
+            ready: str = "/livez") -> Iterator[LiveServer]:
+    """`trendfeed serve` (gunicorn, production settings) on a free loopback port with
+    `env` over this process's environment, its output in folder/serve.log; stopped after."""
+    port = free_port()
+    full_env = {**os.environ, **env}
+    for name in ("TRENDFEED_INGEST_TOKEN", "TRENDFEED_BASE_URL", "TRENDFEED_SOURCE_URL"):
+        if name not in env:
+            full_env.pop(name, None)
     log_path = folder / "serve.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "trendfeed"), "serve", "--port", str(port),
-             "--workers", "2"], env=env, stdout=log, stderr=log, cwd=folder)
+             "--workers", str(workers)], env=full_env, stdout=log, stderr=log, cwd=folder)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
             try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
+            if server.poll() is not None:
+                raise AssertionError(log_path.read_text())
             time.sleep(0.2)
         else:
             raise AssertionError(log_path.read_text())
@@ -161,3 +169,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`trendfeed serve` (2 workers) on a fresh SQLite store filled with the bundled
+    sample; its base URL."""
+    folder = tmp_path_factory.mktemp("live")
+    env = {"TRENDFEED_DATABASE_URL": f"sqlite:///{folder / 'live.db'}", "TRENDFEED_SAMPLE": "on"}
+    with serving(folder, env, ready="/readyz") as server:
+        yield server

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -181,3 +182,21 @@ def test_the_arxiv_route_is_the_same_body_under_both_urls(database_url: str) -> 
     assert client.get("/api/v1/papers/2403.99902").data == \
         client.get("/api/v1/papers/2403.99902").data
     app.extensions["trendfeed"].store.close()
+
+
+def test_a_capture_of_todays_page_keeps_upvotes_submitter_and_publication(
+        app: Any) -> None:
+    capture = (Path(__file__).parent / "data" / "captures" / "today-page.txt").read_bytes()
+    from service.ingest import ingest_bytes
+
+    ingest_bytes(app.extensions["trendfeed"].store, capture, source="today", now=NOW)
+    client = app.test_client()
+    items = client.get("/api/v1/papers").get_json()["items"]
+    assert [(p["upvotes"], p["submitter"], p["published"]) for p in items] == [
+        (214, "akhaliq", "2025-03-12T00:00:00Z"),
+        # `Published on Mar 14` without a year: the latest Mar 14 not after the list date
+        (89, "taesiri", "2026-03-14T00:00:00Z"),
+        (1024, "Rbin", "2025-02-02T00:00:00Z")]
+    assert all(p["first_seen"] == "2026-11-27T00:00:00Z" for p in items)
+    voted = client.get("/api/v1/papers?q=upvotes:>=100&sort=-upvotes").get_json()["items"]
+    assert [p["upvotes"] for p in voted] == [1024, 214]

@@ -119,3 +119,26 @@ def test_slugs_are_url_safe(title: str) -> None:
     slug = slugify(title)
     assert slug and len(slug) <= 80
     assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+
+
+def _clean_text_per_character(text: str) -> str:
+    """The per-character implementation clean_text replaced (seconds on a 20 MiB capture)."""
+    import unicodedata
+
+    from service.normalize import _xml_allowed
+
+    kept = "".join(ch for ch in text if _xml_allowed(ch))
+    return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+_ANY_CHARACTER = st.one_of(
+    st.characters(exclude_categories=()),  # surrogates included
+    st.sampled_from("\t\n\r \u00a0\x00\x08\x0b\x0c\x0e\x1f\x7f\x85\x9f\u00a0\u0301\u2028"
+                    "\ufeff\ufffd\ufffe\uffff\ud800\udbff\udc00\udfff\U0010ffff"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(_ANY_CHARACTER))
+def test_clean_text_drops_exactly_what_the_per_character_test_did(text: str) -> None:
+    assert clean_text(text) == _clean_text_per_character(text)
+    assert clean_title(text) == clean_title(_clean_text_per_character(text))

@@ -19,7 +19,7 @@ from service.model import Paper
 from service.query import MAX_TERMS, QueryError, parse
 from service.store import SqlStore
 
-from .conftest import ENGINES, HF_JSON, NOW, TRENDING, ingest_file, ingest_text
+from .conftest import ENGINES, HF_JSON, TRENDING, ingest_file, ingest_text
 
 OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
              "=": operator.eq}

@@ -27,8 +27,13 @@ from cachetools import LRUCache
 from flask import Flask, Response, current_app, request
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
+from ..store import StoreError
+
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
+# Only these paths are ever cached; the fast path leaves every other one (/livez above
+# all: liveness must never touch the store) to Flask untouched.
+CACHED_PREFIXES = ("/feeds", "/api/v1/papers", "/api/v1/snapshots")
 
 @dataclass(frozen=True)
 class CachedBody:
@@ -112,6 +117,7 @@ class ResponseCache:
         self.max_entries = max_entries
         self._bodies, self._aliases = self._new_maps()
         self._data: DataVersion | None = None
+        self._served: DataVersion | None = None  # the version the cached bodies belong to
 
     def _new_maps(self) -> tuple[_BoundedLRU, _BoundedLRU]:
         bodies = _BoundedLRU(self.max_bytes, self.max_entries, self.stats,
@@ -124,19 +130,25 @@ class ResponseCache:
     # -- the data version ---------------------------------------------------------
 
     def data(self) -> DataVersion:
-        """The current data version, re-read from the store at most every interval."""
+        """The current data version, re-read from the store at most every interval.
+        Raises StoreError when the store cannot say."""
         now = self._clock()
         current = self._data
         if current is not None and now - current.checked_at < self._check_interval:
             return current
         version, modified = self._read_version()
         with self._lock:
-            if self._data is None or self._data.version != version:
-                if self._data is not None:
+            if self._served is None or self._served.version != version:
+                if self._served is not None:
                     self.stats.resets += 1
                 self._bodies, self._aliases = self._new_maps()  # not evictions: a new version
-            self._data = DataVersion(version, modified, now)
+            self._data = self._served = DataVersion(version, modified, now)
             return self._data
+
+    def last_served(self) -> DataVersion | None:
+        """The version the cached bodies belong to: what is served while the store is
+        down (stale-if-error)."""
+        return self._served
 
     def invalidate(self) -> None:
         """Re-read the version on the next request (this process just wrote)."""
@@ -233,11 +245,14 @@ class CacheMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         method = environ.get("REQUEST_METHOD")
-        if method == "GET" or method == "HEAD":
+        if (method == "GET" or method == "HEAD") and \
+                environ.get("PATH_INFO", "").startswith(CACHED_PREFIXES):
             try:
-                data = self.responses.data()
-            except Exception:  # the store is down: Flask answers with a problem
-                return self.wsgi_app(environ, start_response)
+                data: DataVersion | None = self.responses.data()
+            except StoreError:  # the store is down: serve what we have (stale-if-error)
+                data = self.responses.last_served()
+            if data is None:
+                return self.wsgi_app(environ, start_response)  # Flask answers 503
             entry = self.responses.by_alias(_raw_key(data.version, environ))
             if entry is not None:
                 status, headers, body = answer(entry, environ, self.cache_control)

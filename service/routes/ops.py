@@ -21,7 +21,9 @@ def readyz() -> Response:
     try:
         latest = services().store.latest_snapshot()
     except StoreError as exc:
-        return problem_response(503, f"the store does not answer: {exc}")
+        return problem_response(503, f"the store does not answer: {exc}",
+                                headers={"Retry-After": "5"})
     if latest is None:
-        return problem_response(503, "the store holds no snapshot yet")
+        return problem_response(503, "the store holds no snapshot yet",
+                                headers={"Retry-After": "5"})
     return jsonify(status="ready", latest_snapshot=latest.id)

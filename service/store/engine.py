@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 
 class StoreError(RuntimeError):
@@ -40,14 +41,22 @@ def _translate_errors(engine: sa.Engine, url: str) -> None:
         original = context.original_exception
         if isinstance(original, StoreError):
             return
-        message = str(getattr(original, "args", [original])[0] if original.args else original)
-        raise StoreError(f"the store {safe_url(url)} failed: {message.strip()}") from original
+        message = " ".join(str(original).split())  # drivers write several lines
+        raise StoreError(f"the store {safe_url(url)} failed: {message}") from original
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, json_serializer=_json_dumps)
+        folder = Path(url.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of the SQLite store {folder}: "
+                             f"{exc.strerror}") from None
+    # A connection per use (they cost microseconds): a store file that is moved, replaced
+    # or unreadable is noticed at once instead of read through a pooled handle.
+    pool = {"poolclass": NullPool} if url.database not in (None, "", ":memory:") else {}
+    engine = sa.create_engine(url, json_serializer=_json_dumps, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

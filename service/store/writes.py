@@ -223,12 +223,18 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
     added = [num for num, before in journal if before is None]
     for chunk in _chunks(added):
         conn.execute(papers.delete().where(papers.c.num.in_(chunk)))
-    for num, before in journal:
-        if before is not None:
-            conn.execute(papers.update().where(papers.c.num == num).values(
-                **{c.name: _from_json(c, before[c.name]) for c in _JOURNALLED}))
+    restored = [(num, before) for num, before in journal if before is not None]
+    # A title key can have passed from one paper to another within the snapshot: park
+    # every restored paper on a key no title folds to (`#`) first, so the restore order
+    # cannot clash.
+    for chunk in _chunks([num for num, _ in restored]):
+        conn.execute(papers.update().where(papers.c.num.in_(chunk)).values(
+            title_key=sa.literal("#undo ") + sa.cast(papers.c.num, sa.String)))
+    for num, before in restored:
+        conn.execute(papers.update().where(papers.c.num == num).values(
+            **{c.name: _from_json(c, before[c.name]) for c in _JOURNALLED}))
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
-    index_rows(conn, [num for num, before in journal if before is not None])
+    index_rows(conn, [num for num, _ in restored])
     if conn.dialect.name == "postgresql":  # the next ids are what they would have been
         for table, column in (("snapshots", "id"), ("papers", "num")):
             conn.execute(sa.text(
