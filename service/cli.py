@@ -12,7 +12,10 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import signal
+import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import resources
 
@@ -23,6 +26,7 @@ from .listing import SCOPES, Listing
 from .represent import paper_dict, snapshot_dict
 from .sources import SOURCE_FORMATS, SourceError
 from .store import Store, StoreError, UndoError, open_store
+from .store.engine import safe_url
 
 SAMPLE_NAME = "sample-trending.txt"
 
@@ -58,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     papers.add_argument("--limit", type=int)
     papers.add_argument("--json", action="store_true", help="print SPEC Paper objects")
 
-    commands.add_parser("refresh", help="fetch TRENDFEED_SOURCE_URL once and store it")
+    refresh = commands.add_parser(
+        "refresh", help="fetch TRENDFEED_SOURCE_URL once, or keep it current (--every)")
+    refresh.add_argument("--every", type=float, metavar="SECONDS",
+                         help="run as the store's refresher, attempting every SECONDS")
 
     snapshots = commands.add_parser("snapshots", help="list the stored lists, or undo the latest")
     actions = snapshots.add_subparsers(dest="action", required=True)
@@ -109,9 +116,27 @@ def _cmd_papers(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
+    from .refresher import Refresher
+
     if not config.source_url:
         raise UsageError("TRENDFEED_SOURCE_URL is not set: nothing to refresh from")
-    return _ingest(config, config.source_url)
+    if args.every is not None:
+        if args.every < 1:
+            raise UsageError("--every must be at least 1 (seconds)")
+        config = dataclasses.replace(config, refresh_interval=args.every)
+    store = open_store(config.database_url)
+    refresher = Refresher(config, store)
+    if args.every is None:
+        state = refresher.run_once()
+        if not state.healthy:
+            raise UsageError(f"{config.source_url}: {state.last_error} (not applied)")
+        print(f"{state.last_outcome}: {config.source_url}")
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    refresher.run(stop)
+    return 0
 
 
 def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
@@ -139,6 +164,18 @@ def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _start_refresher(config: Config) -> subprocess.Popen[bytes] | None:
+    """`trendfeed refresh --every` beside the server when a source is configured; it is
+    elected per store, so several servers on one store run one refresher between them."""
+    if not config.source_url:
+        return None
+    command = [sys.executable, "-m", "service.cli", "refresh",
+               "--every", str(config.refresh_interval)]
+    print(f"refresher: {config.source_url} every {config.refresh_interval} s "
+          "(elected per store)", file=sys.stderr)
+    return subprocess.Popen(command)
+
+
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from . import create_app
     from .serve import run
@@ -146,13 +183,24 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     if "TRENDFEED_BASE_URL" not in os.environ:  # the address being served
         host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
         config = dataclasses.replace(config, base_url=f"http://{host}:{args.port}")
+    print(f"store: {safe_url(config.database_url)}", file=sys.stderr)
     store = open_store(config.database_url)
-    loaded = load_sample_if_empty(store)
-    if loaded:
-        print(f"empty store: loaded the bundled sample list ({loaded})", file=sys.stderr)
+    if config.loads_sample:
+        loaded = load_sample_if_empty(store)
+        if loaded:
+            print(f"empty store: loaded the bundled sample list ({loaded})", file=sys.stderr)
     store.close()
-    return run(host=args.host, port=args.port, workers=args.workers,
-               load_app=lambda: create_app(config))
+    refresher = _start_refresher(config)
+    try:
+        return run(host=args.host, port=args.port, workers=args.workers,
+                   load_app=lambda: create_app(config))
+    finally:
+        if refresher is not None:
+            refresher.terminate()
+            try:
+                refresher.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                refresher.kill()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

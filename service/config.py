@@ -1,20 +1,41 @@
-"""Configuration: defaults, overridden by TRENDFEED_* environment variables, validated once."""
+"""Configuration: defaults, overridden by TRENDFEED_* environment variables, validated once.
+
+`Config.from_env()` is called once per command; the value is passed down from there
+(to the app factory, the refresher, the CLI commands), never written back into the
+environment.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import platformdirs
+
+SAMPLE_MODES = ("auto", "on", "off")
+_DERIVED = frozenset({"embedded_store"})  # set by from_env, not read from the environment
 
 
 class ConfigError(ValueError):
     pass
 
 
+def data_dir(home: str = "") -> Path:
+    """Where the embedded store lives: TRENDFEED_HOME, else the platform's user data
+    directory (~/.local/share/trendfeed on Linux). Always absolute."""
+    if home:
+        return Path(home).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("trendfeed", appauthor=False)).resolve()
+
+
 @dataclass(frozen=True)
 class Config:
-    database_url: str = "sqlite:///./data/trendfeed.db"
+    database_url: str = ""  # empty: the embedded SQLite store in data_dir(home)
+    home: str = ""
+    sample: str = "auto"  # load the bundled list into an empty store: auto = embedded only
     base_url: str = "http://localhost:8000"
     cache_ttl: int = 900
     source_url: str = ""
@@ -23,6 +44,7 @@ class Config:
     version_check: float = 2.0
     cache_bytes: int = 64 * 1024 * 1024
     cache_entries: int = 10_000
+    embedded_store: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
@@ -30,9 +52,13 @@ class Config:
         values: dict[str, object] = {}
         for f in fields(cls):
             name = "TRENDFEED_" + f.name.upper()
-            if name in env and env[name] != "":
+            if f.name not in _DERIVED and name in env and env[name] != "":
                 values[f.name] = _convert(name, env[name], f.type)
         values.update(overrides)
+        if not values.get("database_url"):
+            folder = data_dir(str(values.get("home", "")))
+            values["database_url"] = f"sqlite:///{folder / 'trendfeed.db'}"
+            values["embedded_store"] = True
         config = cls(**values)  # type: ignore[arg-type]
         config.validate()
         return config
@@ -42,11 +68,24 @@ class Config:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
             raise ConfigError(f"TRENDFEED_BASE_URL must be an absolute http(s) URL without a "
                               f"query, not {self.base_url!r}")
-        for name in ("cache_ttl", "refresh_interval", "cache_bytes", "cache_entries"):
+        for name in ("cache_ttl", "cache_bytes", "cache_entries"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"TRENDFEED_{name.upper()} must not be negative")
+        if self.refresh_interval < 1:
+            raise ConfigError("TRENDFEED_REFRESH_INTERVAL must be at least 1 (seconds)")
         if self.version_check < 0:
             raise ConfigError("TRENDFEED_VERSION_CHECK must not be negative")
+        if self.sample not in SAMPLE_MODES:
+            raise ConfigError(f"TRENDFEED_SAMPLE must be one of {', '.join(SAMPLE_MODES)}, "
+                              f"not {self.sample!r}")
+        if self.source_url and urlsplit(self.source_url).scheme not in ("http", "https"):
+            raise ConfigError(f"TRENDFEED_SOURCE_URL must be an http(s) URL, "
+                              f"not {self.source_url!r}")
+
+    @property
+    def loads_sample(self) -> bool:
+        """Whether an empty store gets the bundled sample list at `trendfeed serve`."""
+        return self.sample == "on" or (self.sample == "auto" and self.embedded_store)
 
     @property
     def cache_control(self) -> str:

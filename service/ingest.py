@@ -121,8 +121,10 @@ def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
 
 
 def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto",
-                 list_date: dt.date | None = None, now: dt.datetime | None = None) -> IngestResult:
-    """Parse, normalize and store one list. Raises SourceError (nothing written)."""
+                 list_date: dt.date | None = None, now: dt.datetime | None = None,
+                 min_papers: int = 0) -> IngestResult:
+    """Parse, normalize and store one list. Raises SourceError (nothing written), also
+    for a list of fewer than `min_papers` papers (the refresher's shrink guard)."""
     now = now or utcnow()
     if list_date is not None and list_date > now.date():
         raise SourceError(f"the list date {list_date.isoformat()} is in the future",
@@ -133,6 +135,9 @@ def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto"
         entries = normalized_entries(raw, list_time.date())
     except SourceError as exc:
         raise exc.named(source) from None
+    if len(entries) < min_papers:
+        raise SourceError(f"the list holds {len(entries)} papers, fewer than {min_papers} "
+                          "(half of the latest list): not applied", name=source)
     return store.apply_snapshot(
         entries, list_time=list_time, ingested_at=now,
         source=source, format=raw.format, sha256=hashlib.sha256(data).hexdigest())

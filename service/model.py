@@ -137,6 +137,27 @@ class RankEntry:
 
 
 @dataclass(frozen=True)
+class SourceState:
+    """What the refresher knows of its upstream source, shared by every process."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: dt.datetime | None = None
+    last_success: dt.datetime | None = None
+    last_outcome: str | None = None  # new, unchanged, not-modified, or an error kind
+    last_error: str | None = None
+    last_error_at: dt.datetime | None = None
+    next_attempt: dt.datetime | None = None
+    failures: int = 0  # consecutive failed attempts (0: the source is healthy)
+    holder: str | None = None  # host:pid of the process running the refresher
+
+    @property
+    def healthy(self) -> bool:
+        return self.failures == 0
+
+
+@dataclass(frozen=True)
 class IngestResult:
     """What an ingest did. `unchanged`: no new snapshot, because the content (`same_content`)
     or the ranked list of papers equals the latest snapshot's; `updated_count` papers had

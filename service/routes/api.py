@@ -6,6 +6,7 @@ rendered by http/problems.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from ..http.pagination import Cursor, decode
 from ..http.problems import Problem, validation_problem
 from ..ingest import ingest_bytes
 from ..listing import Listing, sort_keys
+from ..model import SourceState
 from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
 from ..sources import SourceError
 from ..store import UndoError
@@ -194,6 +196,25 @@ def undo(snapshot_ref: str) -> Response:
                    latest_snapshot=snapshot_dict(latest) if latest else None)
 
 
+def _source_status(url: str, interval: int, state: SourceState | None) -> dict[str, Any]:
+    """The upstream's health as the refresher last recorded it."""
+    def moment(value: dt.datetime | None) -> str | None:
+        return rfc3339(value) if value else None
+
+    found = state if state is not None and state.url == url else None
+    health = "off" if not url else "never" if found is None else \
+        "ok" if found.healthy else "degraded"
+    return {"url": url or None, "refresh_interval": interval, "health": health,
+            "last_attempt": moment(found.last_attempt) if found else None,
+            "last_success": moment(found.last_success) if found else None,
+            "last_outcome": found.last_outcome if found else None,
+            "last_error": found.last_error if found else None,
+            "last_error_at": moment(found.last_error_at) if found else None,
+            "next_attempt": moment(found.next_attempt) if found else None,
+            "failures": found.failures if found else 0,
+            "refresher": found.holder if found else None}
+
+
 @bp.get("/status")
 def status() -> Response:
     svc = services()
@@ -203,7 +224,7 @@ def status() -> Response:
         data_version=store.data_state()[0],
         latest_snapshot=snapshot_dict(latest) if latest else None,
         totals={"papers": store.count_papers(), "snapshots": store.count_snapshots()},
-        source={"url": svc.config.source_url or None,
-                "refresh_interval": svc.config.refresh_interval},
+        source=_source_status(svc.config.source_url, svc.config.refresh_interval,
+                              store.source_state()),
         cache=cache().snapshot_stats(),
     )

@@ -1,4 +1,5 @@
-"""Operations: /livez (the process answers) and /readyz (the store answers, holds a list)."""
+"""Operations: /livez (the process answers; never touches the store) and /readyz (the
+store answers and holds a list; "degraded" while the upstream source fails)."""
 
 from __future__ import annotations
 
@@ -26,4 +27,10 @@ def readyz() -> Response:
     if latest is None:
         return problem_response(503, "the store holds no snapshot yet",
                                 headers={"Retry-After": "5"})
+    # Good data is served either way; a failing upstream makes the service degraded,
+    # not unready (taking it out of a load balancer would serve nothing at all).
+    source = services().store.source_state() if services().config.source_url else None
+    if source is not None and not source.healthy:
+        return jsonify(status="degraded", latest_snapshot=latest.id,
+                       source_error=source.last_error)
     return jsonify(status="ready", latest_snapshot=latest.id)

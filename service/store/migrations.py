@@ -210,6 +210,22 @@ STEPS: tuple[Step, ...] = (
         reindex=True,
     ),
 )
+STEPS += (
+    # 6: what the refresher knows of its upstream source, one row, shared by every process
+    Step(
+        sqlite=("CREATE TABLE source_state (id INTEGER NOT NULL, url TEXT NOT NULL, "
+                "etag TEXT, last_modified TEXT, last_attempt DATETIME, "
+                "last_success DATETIME, last_outcome TEXT, last_error TEXT, "
+                "last_error_at DATETIME, next_attempt DATETIME, "
+                "failures INTEGER NOT NULL, holder TEXT, PRIMARY KEY (id))",),
+        postgresql=("CREATE TABLE source_state (id INTEGER NOT NULL, url TEXT NOT NULL, "
+                    "etag TEXT, last_modified TEXT, last_attempt TIMESTAMP WITHOUT TIME ZONE, "
+                    "last_success TIMESTAMP WITHOUT TIME ZONE, last_outcome TEXT, "
+                    "last_error TEXT, last_error_at TIMESTAMP WITHOUT TIME ZONE, "
+                    "next_attempt TIMESTAMP WITHOUT TIME ZONE, failures INTEGER NOT NULL, "
+                    "holder TEXT, PRIMARY KEY (id))",),
+    ),
+)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .election import RefresherLock
 
 from ..listing import Listing
-from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot
+from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
 
 
 class Store(Protocol):
@@ -66,3 +69,11 @@ class Store(Protocol):
     def undo_latest(self) -> Snapshot:
         """Remove the latest snapshot; the store becomes what it was before it. Raises
         UndoError when there is none or it predates the undo journal."""
+
+    def source_state(self) -> SourceState | None:
+        """What the refresher last recorded of its source (None: never ran)."""
+
+    def save_source_state(self, state: SourceState) -> None: ...
+
+    def refresher_lock(self) -> RefresherLock:
+        """The lock that elects the one refresher of this store (not yet acquired)."""

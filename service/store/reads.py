@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..model import ARXIV_ID, EPOCH, PAPER_ID, Links, Paper, RankEntry, Snapshot
-from .schema import meta, papers, ranks, snapshots
+from ..model import ARXIV_ID, EPOCH, PAPER_ID, Links, Paper, RankEntry, Snapshot, SourceState
+from .schema import meta, papers, ranks, snapshots, source_state
 
 
 def to_snapshot(row: Any) -> Snapshot:
@@ -121,3 +121,10 @@ def snapshot_entries(conn: sa.Connection, snapshot_id: int) -> list[tuple[int, P
             .join(ranked, ranked.c.paper_num == papers.c.num)
             .where(ranked.c.snapshot_id == snapshot_id).order_by(ranked.c.rank))
     return [(row.snapshot_rank, to_paper(row)) for row in conn.execute(stmt)]
+
+
+def read_source_state(conn: sa.Connection) -> SourceState | None:
+    row = conn.execute(source_state.select().where(source_state.c.id == 1)).first()
+    if row is None:
+        return None
+    return SourceState(**{k: v for k, v in row._mapping.items() if k != "id"})

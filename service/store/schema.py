@@ -78,6 +78,24 @@ paper_undo = sa.Table(
     sa.Column("before", sa.JSON),
 )
 
+# The refresher's knowledge of its upstream (one row, id 1): validators for conditional
+# GET, the last attempt and its outcome, the backoff, and which process holds the lock.
+source_state = sa.Table(
+    "source_state", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_attempt", sa.DateTime),
+    sa.Column("last_success", sa.DateTime),
+    sa.Column("last_outcome", sa.Text),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", sa.DateTime),
+    sa.Column("next_attempt", sa.DateTime),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("holder", sa.Text),
+)
+
 SEARCH_FIELDS = ("title", "abstract", "authors", "keywords")
 SEQUENCE_BITS = 20
 

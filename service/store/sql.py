@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ..listing import Listing
-from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot
+from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
 from . import migrations, paging, reads, writes
+from .election import RefresherLock
 from .engine import Database
 from .schema import papers, snapshots
 
@@ -102,6 +103,10 @@ class SqlStore:
         with self.db.read() as conn:
             return reads.history(conn, paper_id)
 
+    def source_state(self) -> SourceState | None:
+        with self.db.read() as conn:
+            return reads.read_source_state(conn)
+
     # -- writes ---------------------------------------------------------------------
 
     def apply_snapshot(self, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
@@ -115,3 +120,11 @@ class SqlStore:
     def undo_latest(self) -> Snapshot:
         with self.db.write() as conn:
             return writes.undo_latest(conn)
+
+    def save_source_state(self, state: SourceState) -> None:
+        with self.db.write() as conn:
+            writes.save_source_state(conn, state)
+
+    def refresher_lock(self) -> RefresherLock:
+        """The lock that elects the one refresher of this store."""
+        return RefresherLock(self.db)

@@ -9,6 +9,7 @@ under the snapshot (`paper_undo`), which is what makes the latest snapshot undoa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -16,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from .. import merge
-from ..model import IngestResult, NormalPaper, Snapshot
+from ..model import IngestResult, NormalPaper, Snapshot, SourceState
 from . import reads
 from .engine import StoreError
-from .schema import meta, paper_undo, papers, ranks, search_key, snapshots
+from .schema import meta, paper_undo, papers, ranks, search_key, snapshots, source_state
 from .search import index_rows, unindex
 
 _IN_CHUNK = 500
@@ -241,3 +242,10 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                 f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"))
     return latest
+
+
+def save_source_state(conn: sa.Connection, state: SourceState) -> None:
+    """Replace the one row of what the refresher knows (not part of the data version:
+    nothing served changes with it)."""
+    conn.execute(source_state.delete())
+    conn.execute(source_state.insert().values(id=1, **dataclasses.asdict(state)))
