@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 from . import query
 from .config import Config, ConfigError
@@ -26,6 +27,7 @@ from .listing import SCOPES, Listing
 from .represent import paper_dict, snapshot_dict
 from .sources import SOURCE_FORMATS, SourceError
 from .store import Store, StoreError, UndoError, open_store
+from .store.backup import BackupError
 from .store.engine import safe_url
 
 SAMPLE_NAME = "sample-trending.txt"
@@ -66,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         "refresh", help="fetch TRENDFEED_SOURCE_URL once, or keep it current (--every)")
     refresh.add_argument("--every", type=float, metavar="SECONDS",
                          help="run as the store's refresher, attempting every SECONDS")
+
+    backup = commands.add_parser("backup", help="a consistent copy of an SQLite store")
+    backup.add_argument("path", help="the new file to write")
 
     snapshots = commands.add_parser("snapshots", help="list the stored lists, or undo the latest")
     actions = snapshots.add_subparsers(dest="action", required=True)
@@ -139,6 +144,16 @@ def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace, config: Config) -> int:
+    store = open_store(config.database_url)
+    try:
+        size = store.backup(Path(args.path))
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"backup: {args.path} ({size} bytes) from {safe_url(config.database_url)}")
+    return 0
+
+
 def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
     store = open_store(config.database_url)
     if args.action == "delete":
@@ -206,7 +221,8 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"ingest": _cmd_ingest, "papers": _cmd_papers, "refresh": _cmd_refresh,
-               "serve": _cmd_serve, "snapshots": _cmd_snapshots}[args.command]
+               "serve": _cmd_serve, "snapshots": _cmd_snapshots,
+               "backup": _cmd_backup}[args.command]
     try:
         return handler(args, Config.from_env())
     except (SourceError, UsageError) as exc:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 SAMPLE_MODES = ("auto", "on", "off")
+MIN_CACHE_BYTES = 1024 * 1024  # below this the cache could not hold one feed
 _DERIVED = frozenset({"embedded_store"})  # set by from_env, not read from the environment
 
 
@@ -44,6 +45,7 @@ class Config:
     version_check: float = 2.0
     cache_bytes: int = 64 * 1024 * 1024
     cache_entries: int = 10_000
+    status_details: str = "private"  # "public": /api/v1/status names the source to anyone
     embedded_store: bool = False
 
     @classmethod
@@ -68,9 +70,17 @@ class Config:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
             raise ConfigError(f"TRENDFEED_BASE_URL must be an absolute http(s) URL without a "
                               f"query, not {self.base_url!r}")
-        for name in ("cache_ttl", "cache_bytes", "cache_entries"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"TRENDFEED_{name.upper()} must not be negative")
+        if self.cache_ttl < 0:
+            raise ConfigError("TRENDFEED_CACHE_TTL must not be negative")
+        if self.cache_entries < 1:
+            raise ConfigError(f"TRENDFEED_CACHE_ENTRIES must be at least 1 (entries), "
+                              f"not {self.cache_entries}")
+        if self.cache_bytes < MIN_CACHE_BYTES:
+            raise ConfigError(f"TRENDFEED_CACHE_BYTES must be at least {MIN_CACHE_BYTES} "
+                              f"(1 MiB), not {self.cache_bytes}")
+        if self.status_details not in ("private", "public"):
+            raise ConfigError(f"TRENDFEED_STATUS_DETAILS must be private or public, "
+                              f"not {self.status_details!r}")
         if self.refresh_interval < 1:
             raise ConfigError("TRENDFEED_REFRESH_INTERVAL must be at least 1 (seconds)")
         if self.version_check < 0:

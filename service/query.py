@@ -26,6 +26,10 @@ from .words import words
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 16
+# Words in all terms together: each is a step of a phrase match, so a query's cost grows
+# with them (a phrase of 125 one-letter words took seconds over 10,000 papers).
+MAX_WORDS = 32
+MIN_PREFIX_CHARS = 2  # a shorter word matches whole words only
 FIELDS = {"title": "title", "abstract": "abstract", "author": "authors", "authors": "authors",
           "keyword": "keywords", "keywords": "keywords"}
 ALL_FIELDS = ("title", "abstract", "authors", "keywords")
@@ -142,7 +146,8 @@ def _scan(q: str) -> list[_Token]:
         if j < n and j > i and q[j] == ":" and j + 1 < n and not q[j + 1].isspace():
             field = q[i:j].lower()
             i = j + 1
-        if i < n and q[i] == '"':
+        quoted = i < n and q[i] == '"'
+        if quoted:
             end = q.find('"', i + 1)
             if end < 0:
                 raise QueryError(f"unbalanced quote at position {i + 1}: {q[start:start + 40]}")
@@ -153,7 +158,7 @@ def _scan(q: str) -> list[_Token]:
                 j += 1
             body, i = q[i:j], j
         text = q[start:i]
-        if not negated and field is None and body == "OR":
+        if not negated and field is None and not quoted and body == "OR":
             tokens.append(_Token("or", text))
             continue
         tokens.append(_Token("atom", text, _atoms(field, body, text), negated))
@@ -233,17 +238,33 @@ def parse(q: str | None) -> Query:
         raise QueryError("'OR' needs a term on each side")
     if group:
         clauses.append(_clause(group))
-    unique = sorted(set(clauses), key=Clause.canonical)
-    return Query(tuple(unique))
+    return _bounded(set(clauses), "")
+
+
+def _bounded(clauses: set[Clause], context: str) -> Query:
+    """The canonical Query of `clauses`, checked against the limits as the service will
+    write it (a bare arXiv id becomes two terms, a folded word can grow), so that every
+    canonical form the service emits in a self or next link is accepted again."""
+    query = Query(tuple(sorted(clauses, key=Clause.canonical)))
+    terms = sum(len(c.alternatives) for c in query.clauses)
+    if terms > MAX_TERMS:
+        raise QueryError(f"has {terms} terms{context}; at most {MAX_TERMS} are allowed "
+                         "(a bare arXiv id counts as two)")
+    word_count = sum(len(a.words) for c in query.clauses for a in c.alternatives
+                     if isinstance(a, Text))
+    if word_count > MAX_WORDS:
+        raise QueryError(f"has {word_count} words{context}; at most {MAX_WORDS} are allowed")
+    if len(query.canonical()) > MAX_QUERY_CHARS:
+        raise QueryError(f"is {len(query.canonical())} characters long{context} once written "
+                         f"in its canonical form; at most {MAX_QUERY_CHARS} are allowed")
+    return query
 
 
 def combine(*queries: Query) -> Query:
     """Papers matching every one of `queries` (a keyword URL narrowed by its q), as one
-    canonical Query. Raises QueryError when the whole has more than MAX_TERMS terms."""
-    clauses = {clause for q in queries for clause in q.clauses}
-    if sum(len(c.alternatives) for c in clauses) > MAX_TERMS:
-        raise QueryError(f"has more than {MAX_TERMS} terms together with the keyword")
-    return Query(tuple(sorted(clauses, key=Clause.canonical)))
+    canonical Query. Raises QueryError when the whole is over the limits."""
+    return _bounded({clause for q in queries for clause in q.clauses},
+                    " together with the keyword")
 
 
 def _clause(group: list[_Token]) -> Clause:

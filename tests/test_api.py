@@ -171,10 +171,17 @@ def ingest_client(database_url: str) -> Any:
 AUTH = {"Authorization": "Bearer s3cret"}
 
 
-def test_ingest_over_http_is_off_without_a_token(client: Any) -> None:
-    response = client.post("/api/v1/snapshots", data=TRENDING.read_bytes(),
-                           content_type="text/plain", headers=AUTH)
-    assert response.status_code == 403 and response.content_type == PROBLEM
+def test_ingest_over_http_is_off_without_a_token_and_says_only_401(client: Any,
+                                                                    ingest_client: Any) -> None:
+    """A caller without the token cannot tell whether ingest is enabled at all."""
+    off = client.post("/api/v1/snapshots", data=TRENDING.read_bytes(),
+                      content_type="text/plain", headers=AUTH)
+    on = ingest_client.post("/api/v1/snapshots", data=TRENDING.read_bytes(),
+                            content_type="text/plain", headers={"Authorization": "Bearer x"})
+    for response in (off, on):
+        assert response.status_code == 401 and response.content_type == PROBLEM
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert off.get_json() == on.get_json()
 
 
 def test_ingest_over_http(ingest_client: Any) -> None:

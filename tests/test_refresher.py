@@ -221,7 +221,7 @@ def test_two_servers_run_one_refresher_and_the_other_takes_over_when_it_dies(
         Answer(304) if headers.get("if-none-match") == '"v1"' else Answer(200, body,
                                                                            {"ETag": '"v1"'}))
     env = {"TRENDFEED_DATABASE_URL": database_url, "TRENDFEED_SOURCE_URL": upstream.url,
-           "TRENDFEED_REFRESH_INTERVAL": "1"}
+           "TRENDFEED_REFRESH_INTERVAL": "1", "TRENDFEED_STATUS_DETAILS": "public"}
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with serving(tmp_path / "a", env) as one, serving(tmp_path / "b", env) as two:

@@ -276,9 +276,9 @@ def test_delete_needs_the_bearer_token(undo_app: Any) -> None:
     assert undo_app.extensions["trendfeed"].store.latest_snapshot().id == 1
 
 
-def test_delete_on_a_server_without_a_token_is_forbidden(loaded_app: Any) -> None:
+def test_delete_on_a_server_without_a_token_is_unauthorized(loaded_app: Any) -> None:
     response = loaded_app.test_client().delete("/api/v1/snapshots/latest", headers=AUTH)
-    assert response.status_code == 403 and response.content_type == PROBLEM
+    assert response.status_code == 401 and response.content_type == PROBLEM
     assert loaded_app.extensions["trendfeed"].store.latest_snapshot().id == 1
 
 

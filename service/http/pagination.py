@@ -15,6 +15,8 @@ from typing import Any
 from .problems import validation_problem
 
 VERSION = 1
+MAX_ID = 2**31 - 1  # snapshot ids are 32-bit integers on both engines
+MAX_KEYS = 4
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ def decode(token: str, what: dict[str, Any]) -> Cursor:
     if not isinstance(payload, dict) or payload.get("v") != VERSION:
         raise _invalid("is not a cursor this service issued")
     snapshot_id, after = payload.get("s"), payload.get("a")
-    if (not isinstance(after, list) or not (snapshot_id is None or type(snapshot_id) is int)):
+    if not isinstance(after, list) or len(after) > MAX_KEYS or not (
+            snapshot_id is None or type(snapshot_id) is int and 0 < snapshot_id <= MAX_ID):
         raise _invalid("is not a cursor this service issued")
     if payload.get("w") != what:
         raise _invalid("belongs to another query: repeat the query's parameters with it")

@@ -6,6 +6,7 @@ rendered by http/problems.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
 from typing import Any
@@ -100,7 +101,8 @@ def snapshots() -> Response:
     before = None
     if args["cursor"]:
         cursor = decode(args["cursor"], {"resource": "snapshots"})
-        if len(cursor.after) != 1 or type(cursor.after[0]) is not int:
+        if len(cursor.after) != 1 or type(cursor.after[0]) is not int or \
+                not 0 < cursor.after[0] <= MAX_SNAPSHOT_ID:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]})
         before = cursor.after[0]
     return cached((args["limit"], before), lambda: _snapshots_page(args["limit"], before))
@@ -139,19 +141,21 @@ def _snapshot_body(snapshot_ref: str) -> Rendered:
     return json_body(body)
 
 
-def _authorize() -> None:
-    """Writes need `Authorization: Bearer $TRENDFEED_INGEST_TOKEN`."""
+def authenticated() -> bool:
+    """The request carries `Authorization: Bearer $TRENDFEED_INGEST_TOKEN` (never true
+    when the server has no token)."""
     token = services().config.ingest_token
-    given = request.headers.get("Authorization", "")
-    if not given:
-        raise Problem(401, "an 'Authorization: Bearer <token>' header is required",
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
+        credentials.strip().encode("utf-8", "replace"), token.encode())
+
+
+def _authorize() -> None:
+    """Writes need the bearer token. One answer for every caller without it, so that
+    nobody learns whether writes are enabled at all."""
+    if not authenticated():
+        raise Problem(401, "writes need 'Authorization: Bearer <TRENDFEED_INGEST_TOKEN>'",
                       headers={"WWW-Authenticate": "Bearer"})
-    if not token:
-        raise Problem(403, "writes over HTTP are off: the server has no TRENDFEED_INGEST_TOKEN")
-    scheme, _, credentials = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(),
-                                                             token.encode()):
-        raise Problem(401, "the bearer token is not valid", headers={"WWW-Authenticate": "Bearer"})
 
 
 @bp.post("/snapshots")
@@ -196,15 +200,23 @@ def undo(snapshot_ref: str) -> Response:
                    latest_snapshot=snapshot_dict(latest) if latest else None)
 
 
-def _source_status(url: str, interval: int, state: SourceState | None) -> dict[str, Any]:
-    """The upstream's health as the refresher last recorded it."""
+def _source_status(url: str, interval: int, state: SourceState | None,
+                   details: bool) -> dict[str, Any]:
+    """The upstream's health as the refresher last recorded it. Without `details` (an
+    anonymous caller, unless configured public) the source URL, the error text that
+    names it, and the refresher's host are left out."""
     def moment(value: dt.datetime | None) -> str | None:
         return rfc3339(value) if value else None
+
+    if state is not None and not details:
+        error = state.last_error.replace(url, "<source>") if state.last_error else None
+        state = dataclasses.replace(state, last_error=error, holder=None)
 
     found = state if state is not None and state.url == url else None
     health = "off" if not url else "never" if found is None else \
         "ok" if found.healthy else "degraded"
-    return {"url": url or None, "refresh_interval": interval, "health": health,
+    return {"url": (url or None) if details else None, "refresh_interval": interval,
+            "health": health,
             "last_attempt": moment(found.last_attempt) if found else None,
             "last_success": moment(found.last_success) if found else None,
             "last_outcome": found.last_outcome if found else None,
@@ -225,6 +237,7 @@ def status() -> Response:
         latest_snapshot=snapshot_dict(latest) if latest else None,
         totals={"papers": store.count_papers(), "snapshots": store.count_snapshots()},
         source=_source_status(svc.config.source_url, svc.config.refresh_interval,
-                              store.source_state()),
+                              store.source_state(),
+                              svc.config.status_details == "public" or authenticated()),
         cache=cache().snapshot_stats(),
     )

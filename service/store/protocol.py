@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -77,3 +78,7 @@ class Store(Protocol):
 
     def refresher_lock(self) -> RefresherLock:
         """The lock that elects the one refresher of this store (not yet acquired)."""
+
+    def backup(self, target: Path) -> int:
+        """A consistent copy in the new file `target`; raises BackupError on PostgreSQL
+        (use pg_dump) or when the file exists."""

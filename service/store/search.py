@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from ..query import Arxiv, Has, Query, Text, Upvotes
+from ..query import MIN_PREFIX_CHARS, Arxiv, Has, Query, Text, Upvotes
 from ..words import words
 from .schema import SEARCH_FIELDS, paper_search_pg, paper_search_sqlite, papers
 
@@ -129,7 +129,8 @@ def _fts_atom(atom: Text | Has | Arxiv | Upvotes) -> str:
     if isinstance(atom, Arxiv):
         return f'flags : "{_arxiv_token(atom.id)}"'
     assert isinstance(atom, Text), "upvotes filters are not in the index"
-    phrase = " + ".join(f'"{w}"*' for w in atom.words)
+    phrase = " + ".join(f'"{w}"*' if len(w) >= MIN_PREFIX_CHARS else f'"{w}"'
+                        for w in atom.words)
     return "{" + " ".join(atom.search_fields) + "} : " + phrase
 
 
@@ -158,7 +159,10 @@ def _tsquery_atom(atom: Text | Has | Arxiv | Upvotes) -> str:
         return f"'arxiv:{atom.id}'"
     assert isinstance(atom, Text), "upvotes filters are not in the index"
     weights = "".join(FIELD_WEIGHTS[f] for f in atom.fields)  # none: every field
-    return "(" + " <-> ".join(f"'{w}':*{weights}" for w in atom.words) + ")"
+    return "(" + " <-> ".join(
+        f"'{w}':*{weights}" if len(w) >= MIN_PREFIX_CHARS
+        else f"'{w}':{weights}" if weights else f"'{w}'"
+        for w in atom.words) + ")"
 
 
 def tsquery_expression(query: Query) -> str:

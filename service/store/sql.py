@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..listing import Listing
 from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
 from . import migrations, paging, reads, writes
+from .backup import backup_sqlite
 from .election import RefresherLock
 from .engine import Database
 from .schema import papers, snapshots
@@ -128,3 +130,7 @@ class SqlStore:
     def refresher_lock(self) -> RefresherLock:
         """The lock that elects the one refresher of this store."""
         return RefresherLock(self.db)
+
+    def backup(self, target: Path) -> int:
+        """A consistent copy of an SQLite store in the new file `target` (its size)."""
+        return backup_sqlite(self.db, target)
