@@ -15,7 +15,7 @@ from service.config import Config, ConfigError
 from service.sources import SourceError, parse
 from service.store import SchemaError, open_store, schema
 
-from .conftest import HF_JSON, ingest_file
+from .conftest import ENGINES, HF_JSON, ingest_file
 
 
 def _cursor(payload: dict[str, Any]) -> str:
@@ -104,3 +104,21 @@ def test_a_store_newer_than_the_code_is_one_line_and_exit_1(
     assert cli.main(["papers"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "newer than this trendfeed" in err
+
+
+INJECTIONS = ["'; DROP TABLE papers; --", 'graph" OR "1"="1', "NEAR(graph neural)", "graph*",
+              "^graph", "title : graph", "{title abstract}: graph", "graph & !neural",
+              "graph <-> neural", "graph:*", "'graph':A", "\\x00graph", "ｇｒａｐｈ",
+              "graph) OR (1=1", "-- comment", "/* graph */", "$$graph$$", "%' OR '1'='1"]
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize("q", INJECTIONS)
+def test_query_syntax_of_the_engines_is_only_ever_words(client: Any, q: str) -> None:
+    """No text of q reaches SQL, FTS5 or tsquery syntax: the store is asked for folded
+    words, so an injection attempt is words (or a 400 naming q), and the data is intact."""
+    response = client.get("/api/v1/papers", query_string={"q": q, "scope": "all"})
+    assert response.status_code in (200, 400), response.data
+    if response.status_code == 400:
+        assert list(response.get_json()["errors"]) == ["q"]
+    assert client.get("/api/v1/status").get_json()["totals"]["papers"] == 74
