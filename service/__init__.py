@@ -15,9 +15,20 @@ from .config import Config
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
+    from . import observe
     from .http import caching, problems
     from .ingest import MAX_INPUT_BYTES
-    from .routes import FormatConverter, KeywordConverter, Services, api, docs, feeds, ops, pages
+    from .routes import (
+        FormatConverter,
+        KeywordConverter,
+        Services,
+        api,
+        docs,
+        feeds,
+        metrics,
+        ops,
+        pages,
+    )
     from .store import open_store
 
     if not isinstance(config, Config):
@@ -33,7 +44,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     caching.install(app, caching.ResponseCache(
         read_version=store.data_state, check_interval=config.version_check,
         max_bytes=config.cache_bytes, max_entries=config.cache_entries))
+    observe.install(app)  # outside the cache's fast path, so it sees every request
     problems.register(app)
-    for module in (feeds, api, pages, docs, ops):
+    for module in (feeds, api, pages, docs, ops, metrics):
         app.register_blueprint(module.bp)
     return app

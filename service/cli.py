@@ -137,6 +137,9 @@ def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
             raise UsageError(f"{config.source_url}: {state.last_error} (not applied)")
         print(f"{state.last_outcome}: {config.source_url}")
         return 0
+    from .observe import configure_logging
+
+    configure_logging()  # a serving process: its outcomes as JSON lines on stderr
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -193,7 +196,7 @@ def _start_refresher(config: Config) -> subprocess.Popen[bytes] | None:
 
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from . import create_app
-    from .serve import run
+    from .serve import instance, run
 
     if "TRENDFEED_BASE_URL" not in os.environ:  # the address being served
         host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
@@ -205,17 +208,18 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
         if loaded:
             print(f"empty store: loaded the bundled sample list ({loaded})", file=sys.stderr)
     store.close()
-    refresher = _start_refresher(config)
-    try:
-        return run(host=args.host, port=args.port, workers=args.workers,
-                   load_app=lambda: create_app(config))
-    finally:
-        if refresher is not None:
-            refresher.terminate()
-            try:
-                refresher.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                refresher.kill()
+    with instance() as folder:  # the refresher started inside writes /metrics' files too
+        refresher = _start_refresher(config)
+        try:
+            return run(host=args.host, port=args.port, workers=args.workers,
+                       load_app=lambda: create_app(config), folder=folder)
+        finally:
+            if refresher is not None:
+                refresher.terminate()
+                try:
+                    refresher.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    refresher.kill()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ import httpx
 
 from .model import IngestResult, NormalPaper, RawList, RawPaper
 from .normalize import normalize
+from .observe import records_ingest
 from .sources import SourceError, parse
 from .sources.lines import latest_day
 from .store import Store
@@ -120,6 +121,7 @@ def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
     return entries
 
 
+@records_ingest  # counted and logged by outcome (new, unchanged, rejected, failed)
 def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto",
                  list_date: dt.date | None = None, now: dt.datetime | None = None,
                  min_papers: int = 0) -> IngestResult:

@@ -238,7 +238,7 @@ def parse(q: str | None) -> Query:
         raise QueryError("'OR' needs a term on each side")
     if group:
         clauses.append(_clause(group))
-    return _bounded(set(clauses), "")
+    return _bounded({written for clause in clauses for written in _written(clause)}, "")
 
 
 def _bounded(clauses: set[Clause], context: str) -> Query:
@@ -277,3 +277,11 @@ def _clause(group: list[_Token]) -> Clause:
                              "OR alternative")
     atoms = sorted({a for t in group for a in t.atoms}, key=lambda a: a.canonical())
     return Clause(tuple(atoms), negated=group[0].negated)
+
+
+def _written(clause: Clause) -> list[Clause]:
+    """An excluded bare arXiv id excludes the paper and the text: `-2403.12345` is
+    `-"2403 12345" -arxiv:2403.12345`, which (unlike an excluded OR) can be written back."""
+    if clause.negated and len(clause.alternatives) > 1:
+        return [Clause((atom,), negated=True) for atom in clause.alternatives]
+    return [clause]

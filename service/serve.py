@@ -1,13 +1,26 @@
-"""`trendfeed serve`: gunicorn in-process, with the production settings."""
+"""`trendfeed serve`: gunicorn in-process, with the production settings.
+
+Each server instance gets a private folder (`instance()`, made with mkdtemp, removed
+at exit): prometheus_client's multiprocess files, so that /metrics sums every worker,
+and gunicorn's control socket, so that two instances on one machine never share one.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import gunicorn.util
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import KNOWN_SETTINGS
+
+from . import observe
 
 GUNICORN_SETTINGS: dict[str, Any] = {
     "worker_class": "gthread",
@@ -20,7 +33,7 @@ GUNICORN_SETTINGS: dict[str, Any] = {
     "limit_request_line": 8190,  # the largest gunicorn allows; longer URLs get its 414
     "timeout": 30,
     "graceful_timeout": 10,
-    "accesslog": "-",
+    "accesslog": None,  # each request gets one JSON line from service/observe.py instead
     "errorlog": "-",
     "loglevel": "info",
 }
@@ -55,12 +68,59 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.load_app()
 
 
+@contextmanager
+def instance() -> Iterator[Path]:
+    """A new private folder for one server instance, removed afterwards. While it
+    exists, this process and every process it starts (gunicorn's workers; the
+    refresher, when started inside the block) record metrics as files in its
+    `metrics/`, which /metrics reads."""
+    folder = Path(tempfile.mkdtemp(prefix="trendfeed-"))
+    try:
+        (folder / "metrics").mkdir()
+        observe.use_multiprocess_dir(str(folder / "metrics"))
+        yield folder
+    finally:
+        observe.stop_using_multiprocess_dir()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    observe.mark_process_dead(worker.pid)
+
+
+MAX_SOCKET_PATH = 100  # bytes; AF_UNIX allows 107 on Linux, 103 on macOS
+
+
+def control_socket(folder: Path) -> dict[str, Any]:
+    """gunicorn's settings for its control socket (`gunicornc -s PATH`, gunicorn >= 25.1):
+    in the instance's folder, never the shared default (~/.gunicorn/gunicorn.ctl, which a
+    second instance would take over and the first would delete on exit); off when that
+    path is too long for a Unix socket."""
+    names = {setting.name for setting in KNOWN_SETTINGS}
+    if "control_socket" not in names:
+        return {}
+    path = folder / "gunicorn.ctl"
+    if len(str(path).encode()) > MAX_SOCKET_PATH:
+        return {"control_socket_disable": True}
+    return {"control_socket": str(path)}
+
+
 def run(*, host: str, port: int, workers: int, load_app: Callable[[], Any],
-        **overrides: Any) -> int:
+        folder: Path | None = None, **overrides: Any) -> int:
     """Serve the WSGI app that `load_app()` makes in each worker (the service, from the
     Config that `trendfeed serve` built; the benchmark's ceiling app) under the
-    production settings."""
+    production settings, in `folder` (from `instance()`; a new one when None)."""
+    if folder is None:
+        with instance() as new_folder:
+            return run(host=host, port=port, workers=workers, load_app=load_app,
+                       folder=new_folder, **overrides)
+    observe.configure_logging()  # before the fork: every worker writes JSON lines
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    options = {**GUNICORN_SETTINGS, "bind": bind, "workers": workers, **overrides}
+    socket = control_socket(folder)
+    options = {**GUNICORN_SETTINGS, "bind": bind, "workers": workers,
+               "child_exit": _child_exit, **socket, **overrides}
+    if "control_socket" in options and not options.get("control_socket_disable"):
+        print(f"control socket: {options['control_socket']} "
+              f"(gunicornc -s {options['control_socket']})", file=sys.stderr)
     _Gunicorn(options, load_app).run()
     return 0

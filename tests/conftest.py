@@ -23,11 +23,22 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 from service import create_app
 from service.ingest import ingest_bytes
 from service.store import SqlStore, open_store
+
+# Hypothesis profiles. Tests that set their own max_examples keep it; the fuzz tests
+# (tests/test_fuzz.py) take theirs from the profile: "default" for everyday runs, "slow"
+# (HYPOTHESIS_PROFILE=slow, what CI runs) for 2,000 examples each. Both build on the
+# profile Hypothesis picked for this environment (under CI its "ci" profile:
+# derandomized, so a CI run is repeatable, and no example database).
+_HYPOTHESIS_BASE = settings.default
+settings.register_profile("default", _HYPOTHESIS_BASE, max_examples=200)
+settings.register_profile("slow", _HYPOTHESIS_BASE, max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data"

@@ -1,30 +1,144 @@
-"""The web pages."""
+"""The web pages: the list page, a paper's page, their static files, caching and headers.
+(The same pages in a real browser: test_browser.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
+import pytest
 
-from .conftest import ingest_text
+from service.model import RankEntry
+from service.routes.pages import RankChart, rank_chart, snippet
+
+from .conftest import HF_JSON, ingest_file, ingest_text
+
+FORWARD = "forward-learning-of-graph-neural-networks"
+TEMPLATES = Path(__file__).parent.parent / "service" / "templates"
+
+
+def page_of(response: Any) -> Any:
+    return lxml.html.fromstring(response.data)
+
+
+def listed_ids(page: Any) -> list[str]:
+    return [li.get("id").removeprefix("paper-") for li in page.xpath("//ol[@class='papers']/li")]
+
+
+def store_of(app: Any) -> Any:
+    return app.extensions["trendfeed"].store
+
+
+# -- the paper page -----------------------------------------------------------------------
 
 
 def test_a_paper_page_shows_text_links_and_history(client: Any) -> None:
-    response = client.get("/papers/forward-learning-of-graph-neural-networks")
-    assert response.status_code == 200 and response.content_type.startswith("text/html")
-    page = lxml.html.fromstring(response.data)
+    response = client.get(f"/papers/{FORWARD}")
+    assert response.status_code == 200 and response.content_type == "text/html; charset=utf-8"
+    page = page_of(response)
     assert page.findtext(".//h1") == "Forward Learning of Graph Neural Networks"
     assert "https://github.com/facebookresearch/forwardgnn" in [
         a.get("href") for a in page.iter("a")]
+    assert page.xpath("string(//p[@class='abstract-full'])").startswith(
+        "Graph neural networks (GNNs) have achieved remarkable success")
+    facts = {dt_.text_content(): dd.text_content() for dt_, dd in zip(
+        page.xpath("//dl[@class='facts']//dt"), page.xpath("//dl[@class='facts']//dd"),
+        strict=True)}
+    assert facts["First seen"] == "2026-03-17"
+    assert facts["Last seen"] == "2026-03-17ingested 2026-11-27 08:00 UTC"
+    assert facts["Published"] == "unknown"
+    assert facts["Latest list"] == "#1"
     assert [td.text_content() for td in page.xpath("//table//td")] == [
         "2026-03-17", "2026-11-27 08:00", "#1", ""]
+    assert page.xpath("//link[@rel='canonical']/@href") == [f"http://feeds.test/papers/{FORWARD}"]
+
+
+def test_the_paper_page_draws_the_rank_history_as_an_accessible_chart(app: Any) -> None:
+    store = store_of(app)
+    ingest_text(store, "Mar 17\n\nPaper One\n\nAbstract one.\n\nPaper Two\n\nAbstract two.\n")
+    ingest_text(store, "Mar 18\n\nPaper Two\n\nAbstract two.\n\nPaper One\n\nAbstract one.\n",
+                now=dt.datetime(2026, 11, 28))
+    ingest_text(store, "Mar 19\n\nPaper Three\n\nA.\n\nPaper Four\n\nB.\n\nPaper One\n\nC.\n",
+                now=dt.datetime(2026, 11, 29))
+    page = page_of(app.test_client().get("/papers/paper-one"))
+    (svg,) = page.xpath("//svg")
+    assert svg.get("role") == "img"
+    text = "Rank over 3 lists: #1 on 2026-03-17, #2 on 2026-03-18, #3 on 2026-03-19"
+    assert svg.get("aria-label") == text
+    assert svg.findtext("title") == text
+    circles = svg.xpath(".//circle")
+    assert [c.findtext("title") for c in circles] == [
+        "#1 on 2026-03-17", "#2 on 2026-03-18", "#3 on 2026-03-19"]
+    xs = [float(c.get("cx")) for c in circles]
+    ys = [float(c.get("cy")) for c in circles]
+    assert xs == sorted(xs) and ys == sorted(ys) and ys[0] == RankChart.TOP  # #1 on top
+    assert svg.xpath(".//polyline/@points") == [
+        " ".join(f"{x:g},{y:g}" for x, y in zip(xs, ys, strict=True))]
+    assert [t.text for t in svg.xpath(".//text")][:3] == ["#1", "#3", "#5"]
+
+
+def test_the_rank_chart_is_laid_out_in_python() -> None:
+    def entry(i: int, rank: int) -> RankEntry:
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+        return RankEntry(i + 1, day, dt.datetime.combine(day, dt.time()), rank, None)
+
+    one = rank_chart([entry(0, 7)])
+    assert one.points[0].x == RankChart.LEFT + (RankChart.WIDTH - RankChart.LEFT
+                                                - RankChart.RIGHT) / 2
+    assert [rank for _, rank in one.y_ticks] == [1, 5, 10]  # the axis ends at a round rank
+    assert one.label == "Rank over 1 list: #7 on 2026-01-01"
+    assert [anchor for _, _, anchor in one.x_labels] == ["middle"]
+
+    many = rank_chart([entry(i, rank) for i, rank in enumerate([30] * 10 + [1] + [120] * 19)])
+    assert [rank for _, rank in many.y_ticks] == [1, 100, 200]
+    assert many.points[0].x == RankChart.LEFT
+    assert many.points[-1].x == RankChart.WIDTH - RankChart.RIGHT
+    assert max(p.y for p in many.points) <= RankChart.HEIGHT - RankChart.BOTTOM
+    assert many.label == ("Rank over 30 lists: #30 on 2026-01-01 first, #120 on 2026-01-30 "
+                          "last, best #1 on 2026-01-11")
+
+
+def test_the_paper_page_offers_its_keywords_as_feeds(client: Any, loaded_app: Any) -> None:
+    ingest_file(store_of(loaded_app), HF_JSON, now=dt.datetime(2026, 11, 28))
+    page = page_of(client.get("/papers/2403.99901"))  # its arXiv id finds it too
+    assert page.findtext(".//h1") == "Forward Learning of Graph Neural Networks"
+    items = page.xpath("//ul[@class='keyword-feeds']/li")
+    assert [li.findtext("a[@class='keyword']") for li in items] == [
+        "graph neural networks", "forward-forward algorithm"]
+    feeds = items[0].xpath("a[@class='feed']/@href")
+    assert feeds == [f"http://feeds.test/feeds/keyword/%22graph+neural+networks%22.{fmt}"
+                     for fmt in ("atom", "rss", "json")]
+    for url in feeds:
+        assert client.get(url.removeprefix("http://feeds.test")).status_code == 200
+    assert items[0].xpath("a[@class='keyword']/@href") == ["../?q=%22graph+neural+networks%22"]
+    links = page.xpath("//p[contains(@class, 'links')]/a/@href")
+    assert links == ["https://huggingface.co/papers/2403.99901", "https://arxiv.org/abs/2403.99901",
+                     "https://arxiv.org/pdf/2403.99901",
+                     "https://github.com/facebookresearch/forwardgnn"]
+
+
+def test_a_paper_without_keywords_says_so(client: Any) -> None:
+    page = page_of(client.get(f"/papers/{FORWARD}"))
+    assert not page.xpath("//ul[@class='keyword-feeds']")
+    assert "gave no keywords" in page.text_content()
 
 
 def test_the_paper_page_escapes_source_text(app: Any) -> None:
-    ingest_text(app.extensions["trendfeed"].store, "Mar 17\n\n<script>x()</script> Paper\n\nA.\n")
-    response = app.test_client().get("/papers/script-x-script-paper")
+    title = '<script>x()</script> Paper <img src=x onerror="y()">'
+    ingest_text(store_of(app), f"Mar 17\n\n{title}\n\nA <b>bold</b> claim.\n")
+    response = app.test_client().get("/papers/script-x-script-paper-img-src-x-onerror-y")
     assert response.status_code == 200
-    assert not lxml.html.fromstring(response.data).xpath("//script")
+    page = page_of(response)
+    assert page.findtext(".//h1") == title
+    assert page.xpath("string(//p[@class='abstract-full'])") == "A <b>bold</b> claim."
+    assert not page.xpath("//script[not(@src)] | //img | //b | //*[@onerror]")
+    listed = page_of(app.test_client().get("/"))
+    assert listed.xpath("string(//ol[@class='papers']//h3)") == title
+    assert not listed.xpath("//script[not(@src)] | //img | //b | //*[@onerror]")
 
 
 def test_an_unknown_paper_is_a_404_problem(client: Any) -> None:
@@ -32,12 +146,16 @@ def test_an_unknown_paper_is_a_404_problem(client: Any) -> None:
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
     assert "no-such-paper" in response.get_json(force=True)["detail"]
+    assert client.get("/papers/no-such-paper").status_code == 404  # never cached
+
+
+# -- the list page --------------------------------------------------------------------------
 
 
 def test_the_list_page_shows_the_list_feeds_and_autodiscovery(client: Any) -> None:
     response = client.get("/?q=Neural%20Operator")
     assert response.status_code == 200
-    page = lxml.html.fromstring(response.data)
+    page = page_of(response)
     assert page.xpath("//form//input[@name='q']/@value") == ["Neural Operator"]
     alternates = {link.get("type"): link.get("href")
                   for link in page.xpath("//link[@rel='alternate']")}
@@ -45,25 +163,205 @@ def test_the_list_page_shows_the_list_feeds_and_autodiscovery(client: Any) -> No
         "application/atom+xml": "http://feeds.test/feeds/trending.atom?q=neural+operator",
         "application/rss+xml": "http://feeds.test/feeds/trending.rss?q=neural+operator",
         "application/feed+json": "http://feeds.test/feeds/trending.json?q=neural+operator"}
-    assert page.xpath("//button[@data-copy]/@data-copy") == list(alternates.values())
-    titles = [a.text_content() for a in page.xpath("//ul[@class='papers']/li/a[1]")]
-    assert titles and "Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural " \
-        "Operator for Turbulent Flows" in titles
-    everything = lxml.html.fromstring(client.get("/").data)
-    assert len(everything.xpath("//ul[@class='papers']/li")) == 74
+    keyword_urls = [f"http://feeds.test/feeds/keyword/neural+operator.{fmt}"
+                    for fmt in ("atom", "rss", "json")]
+    assert page.xpath("//button[@data-copy]/@data-copy") == [*alternates.values(), *keyword_urls]
+    assert page.xpath("//textarea[@class='url']/text()") == [*alternates.values(), *keyword_urls]
+    for textarea in page.xpath("//textarea"):  # every URL field has its label
+        assert page.xpath(f"//label[@for='{textarea.get('id')}']")
+    assert page.xpath("//a[@download]/@href") == ["http://feeds.test/feeds.opml?q=neural+operator"]
+    titles = [a.text_content() for a in page.xpath("//ol[@class='papers']/li//h3/a")]
+    assert "Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural Operator for " \
+        "Turbulent Flows" in titles
+    everything = page_of(client.get("/"))
+    assert len(everything.xpath("//ol[@class='papers']/li")) == 74
+    assert everything.xpath("string(//p[@id='count'])").split() == [
+        "74", "papers", "in", "the", "latest", "list", "(2026-03-17)."]
+    assert not everything.xpath("//a[@download]")  # OPML needs a keyword
 
 
-def test_a_bad_query_is_shown_on_the_page_escaped(client: Any) -> None:
-    response = client.get("/?q=%22%3Cscript%3Ex")
-    assert response.status_code == 400 and response.content_type.startswith("text/html")
-    page = lxml.html.fromstring(response.data)
-    assert "unbalanced quote" in page.xpath("//p[@class='error']")[0].text_content()
-    assert len(page.xpath("//script")) == 1  # the copy buttons' own, nothing injected
-    assert b"&#34;&lt;script&gt;x" in response.data or b"&quot;&lt;script&gt;x" in response.data
+def test_the_heading_and_the_search_box_show_the_query_as_typed(client: Any) -> None:
+    page = page_of(client.get("/?q=diffusion%20%20-video"))
+    assert page.xpath("string(//h1)") == "Papers matching “diffusion  -video”"
+    assert page.findtext(".//title") == "diffusion  -video · trendfeed: trending papers"
+    assert page.xpath("//input[@name='q']/@value") == ["diffusion  -video"]
+    # ... while the feeds carry its canonical form
+    assert page.xpath("//link[@type='application/atom+xml']/@href") == [
+        "http://feeds.test/feeds/trending.atom?q=-video+diffusion"]
+
+
+def test_the_list_page_lists_what_the_api_returns(client: Any) -> None:
+    for q, scope in (("diffusion", "current"), ("diffusion -video", "all"),
+                     ('"neural operator" OR flow', "current"), ("", "all")):
+        page = page_of(client.get("/", query_string={"q": q, "scope": scope}))
+        (api_link,) = page.xpath("//a[text()='The same list as JSON']/@href")
+        assert parse_qs(urlsplit(api_link).query)["limit"] == ["200"]
+        api = client.get(api_link.removeprefix("http://feeds.test")).get_json()
+        assert listed_ids(page) == [item["id"] for item in api["items"]]
+        assert page.xpath("//select[@name='scope']/option[@selected]/@value") == [scope]
+    assert page_of(client.get("/?q=diffusion")).xpath("//a[text()='The same list as JSON']/@href") \
+        == ["http://feeds.test/api/v1/papers?q=diffusion&limit=200"]
+
+
+def test_the_list_page_shows_200_papers_and_says_how_many_match(app: Any) -> None:
+    ingest_text(store_of(app), "Mar 18\n\n" + "".join(
+        f"Synthetic Diffusion Paper Number {i}\n\nWe study diffusion model variant {i} and "
+        f"report its results.\n\n" for i in range(205)))
+    page = page_of(app.test_client().get("/?q=diffusion"))
+    assert len(listed_ids(page)) == 200
+    assert page.xpath("string(//p[@id='count'])").split()[:6] == [
+        "Showing", "200", "of", "205", "papers", "matching"]
+
+
+def test_the_list_page_marks_papers_new_in_the_latest_list(client: Any, loaded_app: Any) -> None:
+    # on the first list every paper is new: nothing is marked
+    assert not page_of(client.get("/")).xpath("//*[@class='badge']")
+    ingest_file(store_of(loaded_app), HF_JSON, now=dt.datetime(2026, 11, 28))
+    page = page_of(client.get("/"))
+    assert listed_ids(page) == ["2509.04664", FORWARD, "2403.99902"]
+    marked = [li.get("id") for li in page.xpath("//ol/li[.//*[@class='badge']]")]
+    assert marked == ["paper-2509.04664", "paper-2403.99902"]
+    forward = page.xpath(f"//li[@id='paper-{FORWARD}']")[0]
+    assert forward.xpath(".//p[@class='links']/a/text()") == ["code", "arXiv", "PDF"]
+    assert forward.xpath("string(.//span[@class='upvotes'])") == "41 upvotes"
+    assert forward.xpath("string(.//div[@class='rank'])") == "Rank #2"
+    # scope=all: papers off the latest list have no rank and are never new
+    everything = page_of(client.get("/?scope=all"))
+    assert len(listed_ids(everything)) == 76
+    assert len(everything.xpath("//ol/li[.//*[@class='badge']]")) == 2
+
+
+def test_abstracts_open_in_place(client: Any) -> None:
+    page = page_of(client.get("/?q=forward"))
+    item = page.xpath(f"//li[@id='paper-{FORWARD}']")[0]
+    (details,) = item.xpath(".//details[@class='abstract']")
+    opening = details.xpath("string(summary/span[@class='snippet'])")
+    full = details.xpath("string(p)")
+    assert full.startswith("Graph neural networks (GNNs)") and len(full) > 1000
+    assert opening.endswith("…") and len(opening) <= 241
+    assert full.startswith(opening.removesuffix("…"))
+    assert snippet("short text") == "short text"
+    assert snippet("word " * 100) == ("word " * 48).strip() + "…"
+
+
+def test_the_syntax_help_examples_are_links_that_search(client: Any) -> None:
+    page = page_of(client.get("/?scope=all"))
+    examples = page.xpath("//p[@class='examples']/a")
+    assert [a.text_content() for a in examples][:3] == [
+        "diffusion -video", '"neural operator"', "diffusion OR flow"]
+    for a in examples:
+        href = a.get("href")
+        assert href.startswith("./?q=") and href.endswith("&scope=all")
+        response = client.get("/" + href.removeprefix("./"))
+        assert response.status_code == 200, href
+        assert page_of(response).xpath("//input[@name='q']/@value") == [a.text_content()]
+
+
+def test_a_bad_query_is_shown_on_the_page_escaped_and_never_cached(client: Any) -> None:
+    for _ in range(2):
+        response = client.get("/?q=%22%3Cscript%3Ex")
+        assert response.status_code == 400 and response.content_type.startswith("text/html")
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "ETag" not in response.headers
+        page = page_of(response)
+        assert "unbalanced quote" in page.xpath("//p[@class='error']")[0].text_content()
+        assert not page.xpath("//script[not(@src)]")
+        assert page.xpath("//input[@name='q']/@value") == ['"<script>x']
+        assert b"&lt;script&gt;x" in response.data and b"<script>x" not in response.data
+        assert not page.xpath("//link[@rel='alternate'] | //ol[@class='papers']")
 
 
 def test_a_bad_scope_is_shown_on_the_page(client: Any) -> None:
     response = client.get("/?scope=everything")
     assert response.status_code == 400
-    error = lxml.html.fromstring(response.data).xpath("//p[@class='error']")[0]
+    error = page_of(response).xpath("//p[@class='error']")[0]
     assert error.text_content().startswith("scope: ")
+
+
+def test_an_empty_store_shows_an_empty_list(app: Any) -> None:
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    assert page_of(response).xpath("string(//p[@id='count'])").split()[:3] == [
+        "No", "paper", "matches"]
+
+
+# -- caching and headers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/?q=Neural%20Operator", f"/papers/{FORWARD}"])
+def test_the_pages_are_cached_with_etags(client: Any, loaded_app: Any, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    assert first.headers["Last-Modified"]
+    stats = loaded_app.extensions["trendfeed.cache"].snapshot_stats()
+    again = client.get(path)  # /papers/...: answered by the cache's fast path, before Flask
+    assert again.data == first.data and again.headers["ETag"] == etag
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+    assert loaded_app.extensions["trendfeed.cache"].snapshot_stats()["hits"] == stats["hits"] + 1
+    unchanged = client.get(path, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and not unchanged.data
+    # a new list is a new version: a new body and a new ETag
+    ingest_file(store_of(loaded_app), HF_JSON, now=dt.datetime(2026, 11, 28))
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_every_page_response_carries_the_security_headers(client: Any) -> None:
+    for path in ("/", "/?q=diffusion", "/?q=%22bad", f"/papers/{FORWARD}", "/papers/nope",
+                 "/static/site.css"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+        assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+        assert directives["default-src"] == "'none'"
+        assert "unsafe" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_pages_hold_no_inline_script_or_style_and_no_external_asset(client: Any) -> None:
+    for path in ("/", "/?q=diffusion", f"/papers/{FORWARD}"):
+        page = page_of(client.get(path))
+        assert not page.xpath("//style | //script[not(@src)] | //*[@style]"), path
+        assert not [(e.tag, name) for e in page.iter() if isinstance(e.tag, str)
+                    for name in e.attrib if name.lower().startswith("on")], path
+        assets = page.xpath("//script/@src | //link[@rel='stylesheet' or @rel='icon']/@href"
+                            " | //img/@src")
+        assert len(assets) == 3
+        root = "./" if path.startswith("/?") or path == "/" else "../"
+        for url in assets:
+            assert re.fullmatch(re.escape(root) + r"static/[a-z.]+\?v=[0-9a-f]{12}", url), url
+            response = client.get("/" + url.removeprefix(root))
+            assert response.status_code == 200, url
+
+
+def test_the_templates_are_autoescaped(app: Any) -> None:
+    names = [p.name for p in TEMPLATES.glob("*.html")]
+    assert names and all(app.jinja_env.autoescape(name) for name in names)
+    assert not [p.name for p in TEMPLATES.glob("*.html") if "|safe" in p.read_text()
+                or "| safe" in p.read_text() or "autoescape false" in p.read_text()]
+
+
+def test_the_static_files_are_served_by_name_with_long_caching(client: Any) -> None:
+    types = {"site.css": "text/css; charset=utf-8",
+             "site.js": "text/javascript; charset=utf-8", "icon.svg": "image/svg+xml"}
+    for name, content_type in types.items():
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200 and response.content_type == content_type
+        assert "immutable" in response.headers["Cache-Control"]
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert client.get(f"/static/{name}", headers={
+            "If-None-Match": response.headers["ETag"]}).status_code == 304
+    for path in ("/static/nope.js", "/static/..%2Fpages.py", "/static/../__init__.py",
+                 "/static/"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_the_page_script_only_enhances(client: Any) -> None:
+    page = page_of(client.get("/?q=diffusion"))
+    buttons = page.xpath("//button[@data-copy]")
+    assert buttons and all(b.get("hidden") is not None for b in buttons)  # shown by site.js
+    assert page.xpath("//form[@method='get']/@action") == ["./"]

@@ -140,7 +140,9 @@ def test_arxiv_ids_and_upvotes_have_canonical_forms() -> None:
     assert parse("2403.12345").canonical() == '"2403 12345" OR arxiv:2403.12345'
     assert parse("upvotes:50").canonical() == parse("upvotes:=050").canonical() == "upvotes:=50"
     assert parse("upvotes:>=50 diffusion").canonical() == "diffusion upvotes:>=50"
-    for q in ("2403.12345", "upvotes:>=50 diffusion", "-arxiv:2403.12345 graph"):
+    assert parse("-2403.12345").canonical() == '-"2403 12345" -arxiv:2403.12345'
+    for q in ("2403.12345", "upvotes:>=50 diffusion", "-arxiv:2403.12345 graph",
+              "-2403.12345 graph"):
         assert parse(parse(q).canonical()) == parse(q)
 
 

@@ -27,13 +27,14 @@ from cachetools import LRUCache
 from flask import Flask, Response, current_app, request
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
+from ..observe import CACHE_KEY, ROUTE_KEY
 from ..store import StoreError
 
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
 # Only these paths are ever cached; the fast path leaves every other one (/livez above
 # all: liveness must never touch the store) to Flask untouched.
-CACHED_PREFIXES = ("/feeds", "/api/v1/papers", "/api/v1/snapshots")
+CACHED_PREFIXES = ("/feeds", "/api/v1/papers", "/api/v1/snapshots", "/papers/")
 
 @dataclass(frozen=True)
 class CachedBody:
@@ -45,6 +46,7 @@ class CachedBody:
     last_modified: str  # an HTTP date
     modified: dt.datetime  # the same, aware, for Werkzeug's comparison
     headers: tuple[tuple[str, str], ...] = ()
+    route: str = ""  # the route template that rendered it (a metrics label)
 
     @property
     def size(self) -> int:
@@ -52,7 +54,7 @@ class CachedBody:
 
 
 def make_entry(body: bytes, content_type: str, last_modified: dt.datetime,
-               headers: tuple[tuple[str, str], ...] = ()) -> CachedBody:
+               headers: tuple[tuple[str, str], ...] = (), route: str = "") -> CachedBody:
     """Everything a response needs, computed once: the same bytes give the same ETags on
     every worker and host (gzip without a timestamp)."""
     digest = hashlib.sha256(body).hexdigest()[:32]
@@ -65,6 +67,7 @@ def make_entry(body: bytes, content_type: str, last_modified: dt.datetime,
         last_modified=http_date(last_modified.replace(tzinfo=dt.UTC)),
         modified=last_modified.replace(tzinfo=dt.UTC, microsecond=0),
         headers=headers,
+        route=route,
     )
 
 
@@ -255,6 +258,8 @@ class CacheMiddleware:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
             entry = self.responses.by_alias(_raw_key(data.version, environ))
             if entry is not None:
+                environ[ROUTE_KEY] = entry.route  # for the request log and metrics
+                environ[CACHE_KEY] = "hit"
                 status, headers, body = answer(entry, environ, self.cache_control)
                 start_response(status, headers)
                 return [b"" if method == "HEAD" else body]
@@ -278,10 +283,13 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
     """
     responses = cache()
     data = responses.data()
+    route = request.url_rule.rule if request.url_rule is not None else ""
+    request.environ[CACHE_KEY] = "hit"
 
     def build() -> CachedBody:
+        request.environ[CACHE_KEY] = "miss"
         body, content_type, *extra = render()
-        return make_entry(body, content_type, data.modified, extra[0] if extra else ())
+        return make_entry(body, content_type, data.modified, extra[0] if extra else (), route)
 
     entry = responses.get_or_render((data.version, request.endpoint, key),
                                     _raw_key(data.version, request.environ), build)

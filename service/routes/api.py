@@ -18,7 +18,7 @@ from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
 from ..http.caching import Rendered, cache, cached, json_body
 from ..http.pagination import Cursor, decode
 from ..http.problems import Problem, validation_problem
-from ..ingest import ingest_bytes
+from ..ingest import MAX_INPUT_BYTES, ingest_bytes
 from ..listing import Listing, sort_keys
 from ..model import SourceState
 from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
@@ -158,6 +158,21 @@ def _authorize() -> None:
                       headers={"WWW-Authenticate": "Bearer"})
 
 
+def _body() -> bytes:
+    """The request body, at most MAX_INPUT_BYTES; more is a 413. Read from the server's
+    input stream itself: for a chunked body (no Content-Length) Werkzeug's limited stream
+    would stop at the limit without saying so, and a cut list would be ingested."""
+    stream = request.environ["wsgi.input"]
+    chunks, size = [], 0
+    while size <= MAX_INPUT_BYTES:
+        chunk = stream.read(min(1 << 20, MAX_INPUT_BYTES + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise Problem(413, f"the body is over {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+
+
 @bp.post("/snapshots")
 def ingest() -> tuple[Response, int, dict[str, str]]:
     svc = services()
@@ -169,8 +184,8 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
                       f"{media_type or 'an untyped body'!r}")
     fmt = args["format"] if args["format"] != "auto" else INGEST_TYPES[media_type]
     try:
-        result = ingest_bytes(svc.store, request.get_data(cache=False), source="api",
-                              format=fmt, list_date=args["date"])
+        result = ingest_bytes(svc.store, _body(), source="api", format=fmt,
+                              list_date=args["date"])
     except SourceError as exc:
         raise validation_problem({"body": [str(exc)]}) from None
     if not result.unchanged:

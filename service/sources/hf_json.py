@@ -14,6 +14,7 @@ from ..model import ARXIV_ID, RawList, RawPaper
 from .errors import SourceError
 
 _ARXIV_VERSION = re.compile(r"v\d+", re.ASCII)
+MAX_UPVOTES = 2**31 - 1  # the store's column is a 32-bit integer on PostgreSQL
 
 
 def _loads(content: str) -> Any:
@@ -109,7 +110,11 @@ class _Entry:
             raise  # unreachable: fail() raises
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+            self.fail(field, f"the date-time {value[:40]!r} is out of range")
+            raise  # unreachable: fail() raises
 
     def _submitter(self) -> str | None:
         by = self.entry.get("submittedBy")
@@ -127,7 +132,9 @@ class _Entry:
                 self.fail(field,
                           f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
             arxiv_id = base
-        _, upvotes = self.get("upvotes", int)
+        field, upvotes = self.get("upvotes", int)
+        if upvotes is not None and not 0 <= upvotes <= MAX_UPVOTES:
+            self.fail(field, f"expected a count from 0 to {MAX_UPVOTES}, found {upvotes}")
         return RawPaper(
             title=self.text("title"),
             abstract=self.text("summary"),
