@@ -146,7 +146,8 @@ class Refresher:
             else:
                 latest = self.store.latest_snapshot()
                 minimum = math.ceil(latest.paper_count / 2) if latest else 0
-                result = ingest_bytes(self.store, fetched.body, source=url, now=now,
+                # (snapshots are public: they say "refresher", not the source's URL)
+                result = ingest_bytes(self.store, fetched.body, source="refresher", now=now,
                                       min_papers=minimum)
                 outcome = "unchanged" if result.unchanged else "new"
                 reason = result.summary()

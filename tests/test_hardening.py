@@ -122,3 +122,21 @@ def test_query_syntax_of_the_engines_is_only_ever_words(client: Any, q: str) -> 
     if response.status_code == 400:
         assert list(response.get_json()["errors"]) == ["q"]
     assert client.get("/api/v1/status").get_json()["totals"]["papers"] == 74
+
+
+def test_a_future_date_over_http_names_the_date_parameter(database_url: str) -> None:
+    app = create_app({"database_url": database_url, "base_url": "http://feeds.test",
+                      "ingest_token": "tok"})
+    response = app.test_client().post(
+        "/api/v1/snapshots?date=2999-01-01", data=HF_JSON.read_bytes(),
+        content_type="application/json", headers={"Authorization": "Bearer tok"})
+    assert response.status_code == 400
+    assert list(response.get_json()["errors"]) == ["date"]
+    assert "in the future" in response.get_json()["errors"]["date"][0]
+
+
+def test_an_upvote_count_that_is_not_an_integer_says_so() -> None:
+    document = json.dumps([{"paper": {"id": "2401.00001", "title": "T", "summary": "S",
+                                      "upvotes": 41.5}}])
+    with pytest.raises(SourceError, match="paper.upvotes'.*expected an integer, found a number"):
+        parse(document.encode())

@@ -135,6 +135,7 @@ def test_the_last_good_data_is_served_through_every_kind_of_upstream_failure(
         readyz = client.get("/readyz")
         assert readyz.status_code == 200
         assert readyz.get_json()["status"] == ("ready" if state.healthy else "degraded")
+        assert upstream.url.split("/")[2] not in readyz.text  # nor its host: not public
         clock.now += dt.timedelta(minutes=5)
 
     assert outcomes == ["new", "not-modified", "http", "timeout", "invalid", "shrunk", "http",
@@ -152,6 +153,7 @@ def test_the_last_good_data_is_served_through_every_kind_of_upstream_failure(
     assert upstream.requests[1]["if-modified-since"] == "Thu, 26 Nov 2026 08:00:00 GMT"
     assert [p.id for p in store.papers(limit=None)][:1] == ["2502.10005"]
     assert store.count_snapshots() == 2
+    assert {s.source for s in store.snapshots()} == {"refresher"}  # snapshots are public
 
 
 @both_engines

@@ -32,8 +32,9 @@ from ..store import StoreError
 
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
-# Only these paths are ever cached; the fast path leaves every other one (/livez above
-# all: liveness must never touch the store) to Flask untouched.
+# The fast path answers only paths with these prefixes and leaves every other one to
+# Flask untouched (/livez above all: liveness must never touch the store). `/` itself is
+# cached too, but through Flask: as a prefix it would match every path.
 CACHED_PREFIXES = ("/feeds", "/api/v1/papers", "/api/v1/snapshots", "/papers/")
 
 @dataclass(frozen=True)

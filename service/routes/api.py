@@ -187,6 +187,8 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
         result = ingest_bytes(svc.store, _body(), source="api", format=fmt,
                               list_date=args["date"])
     except SourceError as exc:
+        if exc.name == "--date":  # the parameter, not the body
+            raise validation_problem({"date": [exc.message]}) from None
         raise validation_problem({"body": [str(exc)]}) from None
     if not result.unchanged:
         cache().invalidate()

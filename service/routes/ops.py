@@ -29,8 +29,12 @@ def readyz() -> Response:
                                 headers={"Retry-After": "5"})
     # Good data is served either way; a failing upstream makes the service degraded,
     # not unready (taking it out of a load balancer would serve nothing at all).
-    source = services().store.source_state() if services().config.source_url else None
-    if source is not None and not source.healthy:
+    url = services().config.source_url
+    source = services().store.source_state() if url else None
+    if source is not None and source.url == url and not source.healthy:
+        # Only the kind of failure: the error text names the source, which anonymous
+        # callers are not told (/api/v1/status shows it to token holders).
         return jsonify(status="degraded", latest_snapshot=latest.id,
-                       source_error=source.last_error)
+                       source_error=f"the source failed ({source.last_outcome}); "
+                                    f"{source.failures} attempt(s) in a row")
     return jsonify(status="ready", latest_snapshot=latest.id)

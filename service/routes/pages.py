@@ -99,6 +99,7 @@ def static(name: str) -> Response:
     response.cache_control.max_age = STATIC_MAX_AGE
     response.cache_control.immutable = True
     response.make_conditional(request)  # in place: 304 when the ETag matches
+    del response.headers["Date"]  # (Werkzeug adds one; the HTTP server adds its own)
     return response
 
 

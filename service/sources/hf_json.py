@@ -60,7 +60,8 @@ class _Entry:
             if value is None:
                 continue
             if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-                self.fail(field, f"expected {_type_name(kind())}, found {_type_name(value)}")
+                wanted = "an integer" if kind is int else _type_name(kind())
+                self.fail(field, f"expected {wanted}, found {_type_name(value)}")
             return field, value
         return places[0][0], None
 

@@ -31,7 +31,8 @@ line, and never guesses):
 
 `Published on Mar 12` without a year is the most recent such day not after the list
 date when the capture's date line has a year; otherwise (the parser has no clock) the
-date stays unknown rather than guessed.
+month and day are kept (`RawPaper.published_month_day`) and ingest resolves them
+against the list's date.
 
 Tolerant of what copying a web page does (CRLF, extra blank lines, NBSP and tabs,
 header lines missing or reordered, no date line). Every refusal is a SourceError that
