@@ -16,7 +16,7 @@ from .config import Config
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` is a Config, or overrides of the TRENDFEED_* environment."""
     from . import observe
-    from .http import caching, problems
+    from .http import caching, fastpath, problems
     from .ingest import MAX_INPUT_BYTES
     from .routes import (
         FormatConverter,
@@ -41,7 +41,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["kw"] = KeywordConverter
     store = open_store(config.database_url)
     app.extensions["trendfeed"] = Services(config=config, store=store)
-    caching.install(app, caching.ResponseCache(
+    fastpath.install(app, caching.ResponseCache(
         read_version=store.data_state, check_interval=config.version_check,
         max_bytes=config.cache_bytes, max_entries=config.cache_entries))
     observe.install(app)  # outside the cache's fast path, so it sees every request

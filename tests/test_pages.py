@@ -12,8 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 
+from service.chart import RankChart, rank_chart
 from service.model import RankEntry
-from service.routes.pages import RankChart, rank_chart, snippet
+from service.routes.pages import snippet
 
 from .conftest import HF_JSON, ingest_file, ingest_text
 

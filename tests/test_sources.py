@@ -105,7 +105,7 @@ def _entry(**paper: object) -> dict[str, object]:
     ([_entry(authors="x")], "expected an array", "entry 0, field 'paper.authors'"),
     ([_entry(authors=[{"name": 3}])], "expected a string",
      "entry 0, field 'paper.authors[0].name'"),
-    ([_entry(upvotes="many")], "expected a number", "entry 0, field 'paper.upvotes'"),
+    ([_entry(upvotes="many")], "expected an integer", "entry 0, field 'paper.upvotes'"),
     ([_entry(githubRepo="ftp://x")], "http(s) URL", "entry 0, field 'paper.githubRepo'"),
     ([{**_entry(), "paper": {**_entry()["paper"], "publishedAt": "yesterday"}}], "RFC 3339",
      "entry 0, field 'paper.publishedAt'"),

@@ -5,7 +5,8 @@ bounded by total bytes and by entries, keyed by the route, the validated canonic
 parameters and the data version. The data version is re-read at most every
 TRENDFEED_VERSION_CHECK seconds; when it moves, the cache starts afresh. A second,
 bounded map remembers which exact path and query string led to which canonical key, so
-a repeated request is answered by `CacheMiddleware` before Flask, validation or a query.
+a repeated request is answered by the fast path (`fastpath.py`) before Flask,
+validation or a query.
 
 Conditional requests are decided by Werkzeug (`is_resource_modified`): strong ETags
 from the body, Last-Modified from the data, 304 for If-None-Match (lists, W/, *) and
@@ -24,11 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
-from ..observe import CACHE_KEY, ROUTE_KEY
-from ..store import StoreError
+from ..observe import CACHE_KEY
 
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
@@ -233,38 +233,8 @@ def answer(entry: CachedBody, environ: dict[str, Any],
     return "200 OK", headers, body
 
 
-def _raw_key(version: int, environ: dict[str, Any]) -> tuple[int, str, str]:
+def raw_key(version: int, environ: dict[str, Any]) -> tuple[int, str, str]:
     return (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
-
-
-class CacheMiddleware:
-    """In front of Flask: a GET or HEAD whose exact path and query string were answered
-    from the cache before is answered again without a request context, routing,
-    validation or a query. Anything else (and any trouble) goes on to Flask."""
-
-    def __init__(self, wsgi_app: Any, responses: ResponseCache, cache_control: str) -> None:
-        self.wsgi_app = wsgi_app
-        self.responses = responses
-        self.cache_control = cache_control
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        method = environ.get("REQUEST_METHOD")
-        if (method == "GET" or method == "HEAD") and \
-                environ.get("PATH_INFO", "").startswith(CACHED_PREFIXES):
-            try:
-                data: DataVersion | None = self.responses.data()
-            except StoreError:  # the store is down: serve what we have (stale-if-error)
-                data = self.responses.last_served()
-            if data is None:
-                return self.wsgi_app(environ, start_response)  # Flask answers 503
-            entry = self.responses.by_alias(_raw_key(data.version, environ))
-            if entry is not None:
-                environ[ROUTE_KEY] = entry.route  # for the request log and metrics
-                environ[CACHE_KEY] = "hit"
-                status, headers, body = answer(entry, environ, self.cache_control)
-                start_response(status, headers)
-                return [b"" if method == "HEAD" else body]
-        return self.wsgi_app(environ, start_response)
 
 
 def cache() -> ResponseCache:
@@ -293,7 +263,7 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
         return make_entry(body, content_type, data.modified, extra[0] if extra else (), route)
 
     entry = responses.get_or_render((data.version, request.endpoint, key),
-                                    _raw_key(data.version, request.environ), build)
+                                    raw_key(data.version, request.environ), build)
     status, headers, body = answer(entry, request.environ,
                                    current_app.extensions["trendfeed"].config.cache_control)
     response = Response(body, status=status, headers=headers)
@@ -304,10 +274,3 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
 
 def json_body(value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Rendered:
     return current_app.json.dumps(value).encode() + b"\n", "application/json", headers
-
-
-def install(app: Flask, responses: ResponseCache) -> None:
-    app.extensions["trendfeed.cache"] = responses
-    config = app.extensions["trendfeed"].config
-    app.wsgi_app = CacheMiddleware(app.wsgi_app, responses,  # type: ignore[method-assign]
-                                   config.cache_control)

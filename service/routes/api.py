@@ -163,7 +163,8 @@ def _body() -> bytes:
     input stream itself: for a chunked body (no Content-Length) Werkzeug's limited stream
     would stop at the limit without saying so, and a cut list would be ingested."""
     stream = request.environ["wsgi.input"]
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while size <= MAX_INPUT_BYTES:
         chunk = stream.read(min(1 << 20, MAX_INPUT_BYTES + 1 - size))
         if not chunk:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..listing import Listing
 from .reads import paper_select
 from .schema import papers
-from .search import criterion, match, search_table
+from .search import criterion, match, pg_first_matches, search_table
 
 NO_RANK = 2**31 - 1  # sorts papers that are not in the list after those that are
 NO_UPVOTES = -1
@@ -75,12 +75,17 @@ def page_select(listing: Listing, snapshot_id: int | None, dialect: str, limit: 
     number of key columns."""
     sort = listing.effective_sort
     if _walks_search_index(listing):
-        _, key = search_table(dialect)
         descending = sort.startswith("-")
-        inner = sa.select(key).where(match(listing.query, dialect))
-        if after_key is not None:
-            inner = inner.where(key < after_key[0] if descending else key > after_key[0])
-        inner = inner.order_by(key.desc() if descending else key).limit(limit)
+        inner: sa.Select[Any] | sa.CompoundSelect
+        if dialect == "postgresql" and limit is not None:
+            inner = pg_first_matches(listing.query, descending=descending, limit=limit,
+                                     after=after_key[0] if after_key is not None else None)
+        else:
+            _, key = search_table(dialect)
+            inner = sa.select(key).where(match(listing.query, dialect))
+            if after_key is not None:
+                inner = inner.where(key < after_key[0] if descending else key > after_key[0])
+            inner = inner.order_by(key.desc() if descending else key).limit(limit)
         stmt = paper_select(snapshot_id).where(papers.c.search_key.in_(inner))
     else:
         stmt = filtered(listing, snapshot_id, dialect)
