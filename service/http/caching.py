@@ -259,8 +259,14 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
 
     def build() -> CachedBody:
         request.environ[CACHE_KEY] = "miss"
-        body, content_type, *extra = render()
-        return make_entry(body, content_type, data.modified, extra[0] if extra else (), route)
+        # Every read of the render, its Last-Modified included, sees one state of the
+        # store: a body never mixes two ingests (a feed's items with the next list's
+        # date), so one state gives one body and one ETag.
+        store = current_app.extensions["trendfeed"].store
+        with store.consistent():
+            _, modified = store.data_state()
+            body, content_type, *extra = render()
+        return make_entry(body, content_type, modified, extra[0] if extra else (), route)
 
     entry = responses.get_or_render((data.version, request.endpoint, key),
                                     raw_key(data.version, request.environ), build)

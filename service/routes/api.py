@@ -68,11 +68,11 @@ def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id
     store = services().store
     pinned = snapshot_id if snapshot_id is not None else -1
     rows = store.page(listing, limit=limit + 1, after=after, snapshot_id=pinned)
+    total = store.count(listing, snapshot_id=pinned)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = Cursor(what, snapshot_id, rows[-1][1]).encode()
-    total = store.count(listing, snapshot_id=pinned)
     params = {"q": what["q"] or None, "scope": listing.scope, "sort": what["sort"],
               "published_after": what.get("published_after"), "limit": limit}
     return _page([paper_dict(p) for p, _ in rows], total, next_cursor, "/api/v1/papers",

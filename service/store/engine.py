@@ -9,6 +9,7 @@ catch one exception type and never see the driver's.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,11 +108,41 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
+        self._local = threading.local()  # the connection of a consistent() block
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
+        """A connection for reads: the one of the enclosing `consistent()` block of this
+        thread when there is one, else a fresh one."""
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
         with self.engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Every read of this thread inside the block sees one state of the store (one
+        read transaction: SQLite's WAL snapshot, PostgreSQL's REPEATABLE READ), so a body
+        built from several reads never mixes two ingests."""
+        if getattr(self._local, "conn", None) is not None:
+            yield  # already inside one
+            return
+        conn = self.engine.connect()
+        try:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.begin()
+            self._local.conn = conn
+            yield
+        finally:
+            self._local.conn = None
+            try:
+                if conn.in_transaction():
+                    conn.rollback()
+            finally:
+                conn.close()
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,6 +25,10 @@ class Store(Protocol):
         """Create or upgrade the schema; returns the version found before."""
 
     def close(self) -> None: ...
+
+    def consistent(self) -> AbstractContextManager[None]:
+        """`with store.consistent():` every read of this thread inside the block sees
+        one state of the store (a body built from several reads never mixes ingests)."""
 
     def data_state(self) -> tuple[int, dt.datetime]:
         """(data version, latest ingest time): a counter bumped by every write, and the

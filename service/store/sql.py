@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ..listing import Listing
@@ -40,6 +41,10 @@ class SqlStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def consistent(self) -> AbstractContextManager[None]:
+        """Reads of this thread inside the block see one state of the store."""
+        return self.db.consistent()
 
     # -- reads ----------------------------------------------------------------------
 
