@@ -16,6 +16,14 @@ PAPER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}", re.ASCII)  # what a paper id can
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}", re.ASCII)  # a new-style arXiv id, no version
 
 
+def arxiv_base(text: str) -> str | None:
+    """`2403.12345` for `2403.12345` or `2403.12345v2`; None when text is no arXiv id."""
+    base, v, version = text.partition("v")
+    if ARXIV_ID.fullmatch(base) and (not v or version.isascii() and version.isdigit()):
+        return base
+    return None
+
+
 @dataclass(frozen=True)
 class RawPaper:
     """One paper as a source gives it, before normalization.

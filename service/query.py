@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import ARXIV_ID
+from .model import arxiv_base
 from .words import words
 
 MAX_QUERY_CHARS = 256
@@ -166,14 +166,6 @@ def _scan(q: str) -> list[_Token]:
     return tokens
 
 
-def _arxiv_id(body: str) -> str | None:
-    """`2403.12345` (a `v2` suffix dropped) when body is a new-style arXiv id."""
-    base, _, version = body.partition("v")
-    if ARXIV_ID.fullmatch(base) and (not version or version.isascii() and version.isdigit()):
-        return base
-    return None
-
-
 def _upvotes(body: str, text: str) -> Upvotes:
     op = next((c for c in COMPARISONS if body.startswith(c)), "=")
     digits = body[len(op):] if body.startswith(op) else body
@@ -189,7 +181,7 @@ def _atoms(field: str | None, body: str, text: str) -> tuple[Atom, ...]:
             raise QueryError(f"unknown filter {text!r} (use has:code or has:project)")
         return (Has(body.lower()),)
     if field == "arxiv":
-        found_id = _arxiv_id(body.strip())
+        found_id = arxiv_base(body.strip())
         if found_id is None:
             raise QueryError(f"{text!r}: expected an arXiv id such as arxiv:2403.12345")
         return (Arxiv(found_id),)
@@ -205,7 +197,7 @@ def _atoms(field: str | None, body: str, text: str) -> tuple[Atom, ...]:
             raise QueryError("a '-' must be followed by a term")
         raise QueryError(f"the term {text!r} has no letters or digits")
     term = Text(found, (FIELDS[field],) if field else ())
-    bare_id = _arxiv_id(body) if field is None else None
+    bare_id = arxiv_base(body) if field is None else None
     return (term, Arxiv(bare_id)) if bare_id else (term,)
 
 

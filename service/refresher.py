@@ -30,6 +30,7 @@ import httpx
 from .config import Config
 from .ingest import MAX_INPUT_BYTES, ingest_bytes, utcnow
 from .model import SourceState
+from .observe import record_refresh
 from .sources import SourceError
 from .store import Store, StoreError
 
@@ -127,7 +128,7 @@ class Refresher:
         self.clock = clock
         self.rand = rand
         self.timeout = timeout
-        self.report = report or _report
+        self.report = report or record_refresh
 
     # -- one attempt ---------------------------------------------------------------
 
@@ -221,13 +222,3 @@ class Refresher:
             lock.release()
 
 
-def _report(outcome: str, reason: str, **fields: object) -> None:
-    """Count and log one refresh outcome (service.observe when it is there)."""
-    try:
-        from .observe import record_refresh
-    except ImportError:  # pragma: no cover - observability not installed
-        import logging
-
-        logging.getLogger("trendfeed.refresher").info("%s: %s %s", outcome, reason, fields)
-        return
-    record_refresh(outcome, reason, **fields)

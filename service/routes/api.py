@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
 from ..http.caching import Rendered, cache, cached, json_body
-from ..http.pagination import Cursor, decode
+from ..http.pagination import MAX_ID, Cursor, decode
 from ..http.problems import Problem, validation_problem
 from ..ingest import MAX_INPUT_BYTES, ingest_bytes
 from ..listing import Listing, sort_keys
@@ -27,7 +27,6 @@ from ..store import UndoError
 from . import services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_SNAPSHOT_ID = 2**31 - 1
 INGEST_TYPES = {"text/plain": "text", "application/json": "hf-json"}
 
 
@@ -102,7 +101,7 @@ def snapshots() -> Response:
     if args["cursor"]:
         cursor = decode(args["cursor"], {"resource": "snapshots"})
         if len(cursor.after) != 1 or type(cursor.after[0]) is not int or \
-                not 0 < cursor.after[0] <= MAX_SNAPSHOT_ID:
+                not 0 < cursor.after[0] <= MAX_ID:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]})
         before = cursor.after[0]
     return cached((args["limit"], before), lambda: _snapshots_page(args["limit"], before))
@@ -128,7 +127,7 @@ def _snapshot_body(snapshot_ref: str) -> Rendered:
     store = services().store
     if snapshot_ref == "latest":
         found = store.latest_snapshot()
-    elif snapshot_ref.isascii() and snapshot_ref.isdigit() and int(snapshot_ref) <= MAX_SNAPSHOT_ID:
+    elif snapshot_ref.isascii() and snapshot_ref.isdigit() and int(snapshot_ref) <= MAX_ID:
         found = store.snapshot(int(snapshot_ref))
     else:
         found = None

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
-from ..model import ARXIV_ID, RawList, RawPaper
+from ..model import RawList, RawPaper, arxiv_base
 from .errors import SourceError
 
-_ARXIV_VERSION = re.compile(r"v\d+", re.ASCII)
 MAX_UPVOTES = 2**31 - 1  # the store's column is a 32-bit integer on PostgreSQL
 
 
@@ -126,13 +124,10 @@ class _Entry:
         field, arxiv_id = self.get("id", str)
         if arxiv_id is None or not arxiv_id.strip():
             self.fail("paper.id", "is missing or empty")
-        arxiv_id = arxiv_id.strip()
-        if not ARXIV_ID.fullmatch(arxiv_id):
-            base, _, version = arxiv_id.partition("v")
-            if not (ARXIV_ID.fullmatch(base) and _ARXIV_VERSION.fullmatch("v" + version)):
-                self.fail(field,
-                          f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
-            arxiv_id = base
+        base = arxiv_base(arxiv_id.strip())
+        if base is None:
+            self.fail(field, f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
+            raise  # unreachable: fail() raises
         field, upvotes = self.get("upvotes", int)
         if upvotes is not None and not 0 <= upvotes <= MAX_UPVOTES:
             self.fail(field, f"expected a count from 0 to {MAX_UPVOTES}, found {upvotes}")
@@ -140,7 +135,7 @@ class _Entry:
             title=self.text("title"),
             abstract=self.text("summary"),
             where=self.where,
-            arxiv_id=arxiv_id,
+            arxiv_id=base,
             authors=self.strings("paper.authors", self.paper.get("authors"), key="name"),
             keywords=self.strings("paper.ai_keywords", self.paper.get("ai_keywords")),
             upvotes=upvotes,

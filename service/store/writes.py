@@ -71,15 +71,17 @@ def _resolve(conn: sa.Connection,
     return resolved
 
 
-def _journal(conn: sa.Connection, snapshot_id: int, num: int, row: Any | None) -> None:
-    """Remember `row` (None: inserted by this snapshot) unless already remembered."""
-    exists = conn.execute(sa.select(paper_undo.c.paper_num).where(
-        paper_undo.c.snapshot_id == snapshot_id, paper_undo.c.paper_num == num)).first()
-    if exists is None:
-        before = None if row is None else {c.name: _to_json(getattr(row, c.name))
-                                            for c in _JOURNALLED}
-        conn.execute(paper_undo.insert().values(snapshot_id=snapshot_id, paper_num=num,
-                                                before=before))
+def _journal(conn: sa.Connection, snapshot_id: int, num: int, row: Any | None,
+             journalled: set[int]) -> None:
+    """Remember `row` (None: inserted by this snapshot) unless `journalled` (the papers
+    this snapshot already remembers) holds it: the first "before" is the one to keep."""
+    if num in journalled:
+        return
+    journalled.add(num)
+    before = None if row is None else {c.name: _to_json(getattr(row, c.name))
+                                        for c in _JOURNALLED}
+    conn.execute(paper_undo.insert().values(snapshot_id=snapshot_id, paper_num=num,
+                                            before=before))
 
 
 def _to_json(value: Any) -> Any:
@@ -119,11 +121,11 @@ def _insert(conn: sa.Connection, entry: NormalPaper, sighting: merge.Sighting) -
 
 
 def _update(conn: sa.Connection, snapshot_id: int, row: Any, entry: NormalPaper,
-            sighting: merge.Sighting) -> merge.Merge:
+            sighting: merge.Sighting, journalled: set[int]) -> merge.Merge:
     title_free = entry.title_key == row.title_key or _title_key_free(conn, entry.title_key)
     change = merge.merge(row._mapping, entry, sighting, title_key_free=title_free)
     if change.values:
-        _journal(conn, snapshot_id, row.num, row)
+        _journal(conn, snapshot_id, row.num, row, journalled)
         conn.execute(papers.update().where(papers.c.num == row.num).values(**change.values))
     return change
 
@@ -149,18 +151,19 @@ def apply_snapshot(conn: sa.Connection, entries: Sequence[NormalPaper], *,
         sha256=sha256, paper_count=len(resolved), new_count=0,
     ).returning(snapshots.c.id)).scalar_one()
     new_count = updated_count = 0
+    journalled: set[int] = set()  # a new snapshot remembers nothing yet
     to_index: list[int] = []
     rank_rows: list[dict[str, Any]] = []
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, list_time, list_time.date(), ingested_at)
         if row is None:
             num = _insert(conn, entry, sighting)
-            _journal(conn, snapshot_id, num, None)
+            _journal(conn, snapshot_id, num, None, journalled)
             new_count += 1
             to_index.append(num)
         else:
             num = row.num
-            change = _update(conn, snapshot_id, row, entry, sighting)
+            change = _update(conn, snapshot_id, row, entry, sighting, journalled)
             updated_count += change.text_changed
             if change.index_changed:
                 to_index.append(num)
@@ -183,10 +186,12 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
     updated (journalled under the latest snapshot, so its undo reverts them too)."""
     changed = updated_count = 0
     to_index: list[int] = []
+    journalled = set(conn.execute(sa.select(paper_undo.c.paper_num).where(
+        paper_undo.c.snapshot_id == latest.id)).scalars())
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, latest.ingested_at, latest.list_date, ingested_at,
                                   new_appearance=False)
-        change = _update(conn, latest.id, row, entry, sighting)
+        change = _update(conn, latest.id, row, entry, sighting, journalled)
         changed += bool(change.values)
         updated_count += change.text_changed
         if change.index_changed:
