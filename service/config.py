@@ -46,6 +46,7 @@ class Config:
     cache_bytes: int = 64 * 1024 * 1024
     cache_entries: int = 10_000
     status_details: str = "private"  # "public": /api/v1/status names the source to anyone
+    max_papers: int = 2000  # the most papers one list may hold (every ingest path)
     embedded_store: bool = False
 
     @classmethod
@@ -81,6 +82,9 @@ class Config:
         if self.status_details not in ("private", "public"):
             raise ConfigError(f"TRENDFEED_STATUS_DETAILS must be private or public, "
                               f"not {self.status_details!r}")
+        if self.max_papers < 1:
+            raise ConfigError(f"TRENDFEED_MAX_PAPERS must be at least 1 (papers), "
+                              f"not {self.max_papers}")
         if self.refresh_interval < 1:
             raise ConfigError("TRENDFEED_REFRESH_INTERVAL must be at least 1 (seconds)")
         if self.version_check < 0:
