@@ -22,6 +22,7 @@ from .observe import records_ingest
 from .sources import SourceError, parse
 from .sources.lines import latest_day
 from .store import Store
+from .store.writes import RecordSource
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
@@ -124,7 +125,8 @@ def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
 @records_ingest  # counted and logged by outcome (new, unchanged, rejected, failed)
 def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto",
                  list_date: dt.date | None = None, now: dt.datetime | None = None,
-                 min_papers: int = 0) -> IngestResult:
+                 min_papers: int = 0,
+                 record_source: RecordSource | None = None) -> IngestResult:
     """Parse, normalize and store one list. Raises SourceError (nothing written), also
     for a list of fewer than `min_papers` papers (the refresher's shrink guard)."""
     now = now or utcnow()
@@ -142,4 +144,5 @@ def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto"
                           "(half of the latest list): not applied", name=source)
     return store.apply_snapshot(
         entries, list_time=list_time, ingested_at=now,
-        source=source, format=raw.format, sha256=hashlib.sha256(data).hexdigest())
+        source=source, format=raw.format, sha256=hashlib.sha256(data).hexdigest(),
+        record_source=record_source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 EPOCH = dt.datetime(1970, 1, 1)  # naive UTC, like every datetime here
 PAPER_ID = re.compile(r"[A-Za-z0-9._-]{1,128}", re.ASCII)  # what a paper id can look like
@@ -142,6 +143,17 @@ class RankEntry:
     ingested_at: dt.datetime
     rank: int
     upvotes: int | None
+
+
+class DataState(NamedTuple):
+    """What caches compare, in one cheap read: the data version (bumped by every write),
+    the data's Last-Modified (the latest ingest time), and the store's identity (random,
+    made with the store), so a store replaced by another at the same version is never
+    answered from the first one's cache."""
+
+    version: int
+    modified: dt.datetime
+    identity: int
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pytest
 
 from service import create_app
 from service.http.caching import ResponseCache, make_entry
+from service.model import DataState
 
 from .conftest import HF_JSON, NOW, LiveServer, ingest_file
 
@@ -157,9 +158,9 @@ def test_the_data_version_is_read_at_most_once_per_interval() -> None:
     reads: list[int] = []
     state = {"version": 1}
 
-    def read_version() -> tuple[int, dt.datetime]:
+    def read_version() -> DataState:
         reads.append(state["version"])
-        return state["version"], NOW
+        return DataState(state["version"], NOW, 7)
 
     cache = ResponseCache(read_version=read_version, check_interval=2.0, max_bytes=10**6,
                           max_entries=100, clock=clock)
@@ -169,15 +170,15 @@ def test_the_data_version_is_read_at_most_once_per_interval() -> None:
     assert len(reads) == 1 and cache.stats.misses == 1 and cache.stats.hits == 99
     state["version"] = 2  # an ingest on another worker or host
     clock.now += 1.9
-    assert cache.data().version == 1
+    assert cache.data().version == (7, 1)
     clock.now += 0.2
-    assert cache.data().version == 2 and len(reads) == 2
+    assert cache.data().version == (7, 2) and len(reads) == 2
     assert cache.by_alias("raw") is None and cache.stats.resets == 1
     assert cache.stats.evictions == 0  # dropping a stale version is not eviction
 
 
 def test_the_cache_is_bounded_by_entries_and_by_bytes() -> None:
-    cache = ResponseCache(read_version=lambda: (1, NOW), check_interval=60,
+    cache = ResponseCache(read_version=lambda: DataState(1, NOW, 7), check_interval=60,
                           max_bytes=50_000, max_entries=10)
     for i in range(100):
         cache.get_or_render(i, None, lambda i=i: make_entry(b"x%d" % i, "text/plain", NOW))

@@ -2,7 +2,7 @@
 
 Rendered bodies (identity and gzip, compressed once) are kept in a cachetools LRU
 bounded by total bytes and by entries, keyed by the route, the validated canonical
-parameters and the data version. The data version is re-read at most every
+parameters, the store's identity and the data version. The data version is re-read at most every
 TRENDFEED_VERSION_CHECK seconds; when it moves, the cache starts afresh. A second,
 bounded map remembers which exact path and query string led to which canonical key, so
 a repeated request is answered by the fast path (`fastpath.py`) before Flask,
@@ -28,6 +28,7 @@ from cachetools import LRUCache
 from flask import Response, current_app, request
 from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
+from ..model import DataState
 from ..observe import CACHE_KEY
 
 GZIP_LEVEL = 6
@@ -101,7 +102,7 @@ class _BoundedLRU(LRUCache):  # type: ignore[type-arg]
 
 @dataclass
 class DataVersion:
-    version: int
+    version: tuple[int, int]  # (store identity, data version): what cache keys name
     modified: dt.datetime  # the latest snapshot's ingest time (the data's Last-Modified)
     checked_at: float = field(default=0.0)
 
@@ -109,7 +110,7 @@ class DataVersion:
 class ResponseCache:
     """Thread-safe; one per app (so one per worker process)."""
 
-    def __init__(self, *, read_version: Callable[[], tuple[int, dt.datetime]],
+    def __init__(self, *, read_version: Callable[[], DataState],
                  check_interval: float, max_bytes: int, max_entries: int,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._read_version = read_version
@@ -140,13 +141,14 @@ class ResponseCache:
         current = self._data
         if current is not None and now - current.checked_at < self._check_interval:
             return current
-        version, modified = self._read_version()
+        state = self._read_version()
+        version = (state.identity, state.version)
         with self._lock:
             if self._served is None or self._served.version != version:
                 if self._served is not None:
                     self.stats.resets += 1
                 self._bodies, self._aliases = self._new_maps()  # not evictions: a new version
-            self._data = self._served = DataVersion(version, modified, now)
+            self._data = self._served = DataVersion(version, state.modified, now)
             return self._data
 
     def last_served(self) -> DataVersion | None:
@@ -233,7 +235,8 @@ def answer(entry: CachedBody, environ: dict[str, Any],
     return "200 OK", headers, body
 
 
-def raw_key(version: int, environ: dict[str, Any]) -> tuple[int, str, str]:
+def raw_key(version: tuple[int, int],
+            environ: dict[str, Any]) -> tuple[tuple[int, int], str, str]:
     return (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
 
@@ -264,7 +267,7 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
         # date), so one state gives one body and one ETag.
         store = current_app.extensions["trendfeed"].store
         with store.consistent():
-            _, modified = store.data_state()
+            modified = store.data_state().modified
             body, content_type, *extra = render()
         return make_entry(body, content_type, modified, extra[0] if extra else (), route)
 

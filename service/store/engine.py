@@ -3,14 +3,16 @@ the one place where a database error becomes a `StoreError`.
 
 Every statement runs through an engine made here, whose `handle_error` hook turns any
 DBAPI error (server gone, file unreadable, lock timeout) into `StoreError`, so callers
-catch one exception type and never see the driver's.
+catch one exception type and never see the driver's. `Database.on_statement` is the
+fault-injection point (the way SQLite tests itself): a callable run before every
+statement, which may raise to make that statement fail as a database would.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,6 +103,10 @@ def create_engine(url: str) -> sa.Engine:
     return engine
 
 
+class InjectedFault(StoreError):
+    """Raised by a test's `on_statement` hook: the statement fails as a database would."""
+
+
 class Database:
     """An engine with the two ways the store uses it: `read()` and `write()`."""
 
@@ -109,6 +115,19 @@ class Database:
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         self._local = threading.local()  # the connection of a consistent() block
+        # Tests only: called with each statement's SQL before it runs; raising
+        # InjectedFault fails that statement (translated to StoreError like any other).
+        self.on_statement: Callable[[str], None] | None = None
+
+        @event.listens_for(self.engine, "before_cursor_execute")
+        def _before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if self.on_statement is not None:
+                self.on_statement(statement)
+
+        @event.listens_for(self.engine, "commit")
+        def _before_commit(_conn: Any) -> None:  # a COMMIT can fail too (a full disk)
+            if self.on_statement is not None:
+                self.on_statement("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:

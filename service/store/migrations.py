@@ -226,6 +226,21 @@ STEPS += (
                     "holder TEXT, PRIMARY KEY (id))",),
     ),
 )
+STEPS += (
+    # 7: the store's random identity (caches key on it: a store replaced by another at the
+    # same data version is never answered from the first one's cache), and the last
+    # snapshot id ever handed out (an id is never used twice, not even after an undo)
+    Step(
+        sqlite=("INSERT INTO meta (\"key\", value) "
+                "VALUES ('store_identity', (random() & 9007199254740991) + 1)",
+                "INSERT INTO meta (\"key\", value) "
+                "SELECT 'last_snapshot_id', COALESCE(MAX(id), 0) FROM snapshots"),
+        postgresql=("INSERT INTO meta (key, value) VALUES ('store_identity', "
+                    "CAST(FLOOR(random() * 9007199254740991) AS BIGINT) + 1)",
+                    "INSERT INTO meta (key, value) "
+                    "SELECT 'last_snapshot_id', COALESCE(MAX(id), 0) FROM snapshots"),
+    ),
+)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -8,7 +8,7 @@ used (unreachable, failing, a schema newer than this code).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .election import RefresherLock
 
 from ..listing import Listing
-from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
+from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
 
 
 class Store(Protocol):
@@ -30,9 +30,10 @@ class Store(Protocol):
         """`with store.consistent():` every read of this thread inside the block sees
         one state of the store (a body built from several reads never mixes ingests)."""
 
-    def data_state(self) -> tuple[int, dt.datetime]:
-        """(data version, latest ingest time): a counter bumped by every write, and the
-        data's Last-Modified, in one cheap read."""
+    def data_state(self) -> DataState:
+        """(data version, latest ingest time, store identity): a counter bumped by every
+        write, the data's Last-Modified, and the random identity of this store, in one
+        cheap read."""
 
     def latest_snapshot(self) -> Snapshot | None: ...
 
@@ -67,14 +68,19 @@ class Store(Protocol):
     def history(self, paper_id: str) -> list[RankEntry]: ...
 
     def apply_snapshot(self, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
-                       ingested_at: dt.datetime, source: str, format: str,
-                       sha256: str) -> IngestResult:
+                       ingested_at: dt.datetime, source: str, format: str, sha256: str,
+                       record_source: Callable[[IngestResult], SourceState] | None = None,
+                       ) -> IngestResult:
         """One list in one transaction; `unchanged` when its content or its ranking
-        equals the latest snapshot's. On any error nothing is written."""
+        equals the latest snapshot's. `record_source(result)`, when given, is what the
+        refresher records of it, saved in the same transaction. On any error nothing is
+        written."""
 
     def undo_latest(self) -> Snapshot:
-        """Remove the latest snapshot; the store becomes what it was before it. Raises
-        UndoError when there is none or it predates the undo journal."""
+        """Remove the latest snapshot; the store becomes what it was before it (but for
+        the ids handed out: a snapshot id is never used again), and the refresher's
+        validators are forgotten. Raises UndoError when there is none or it predates
+        the undo journal."""
 
     def source_state(self) -> SourceState | None:
         """What the refresher last recorded of its source (None: never ran)."""

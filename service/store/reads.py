@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..model import ARXIV_ID, EPOCH, PAPER_ID, Links, Paper, RankEntry, Snapshot, SourceState
+from ..model import ARXIV_ID, EPOCH, PAPER_ID, DataState, Links, Paper, RankEntry, Snapshot, SourceState
 from .schema import meta, papers, ranks, snapshots, source_state
 
 
@@ -32,17 +32,18 @@ def to_paper(row: Any) -> Paper:
     )
 
 
-def data_state(conn: sa.Connection) -> tuple[int, dt.datetime]:
-    """(data version, latest ingest time) in one cheap read: what caches compare."""
+def data_state(conn: sa.Connection) -> DataState:
+    """The data version, latest ingest time and store identity in one cheap read."""
+    identity = sa.select(meta.c.value).where(meta.c.key == "store_identity").scalar_subquery()
     stmt = sa.select(meta.c.value, sa.select(sa.func.max(snapshots.c.ingested_at))
-                     .scalar_subquery()).where(meta.c.key == "data_version")
+                     .scalar_subquery(), identity).where(meta.c.key == "data_version")
     row = conn.execute(stmt).first()
     if row is None:
-        return 0, EPOCH
+        return DataState(0, EPOCH, 0)
     modified = row[1]
     if isinstance(modified, str):  # SQLite returns max() of a datetime column as text
         modified = dt.datetime.fromisoformat(modified)
-    return int(row[0]), modified or EPOCH
+    return DataState(int(row[0]), modified or EPOCH, int(row[2] or 0))
 
 
 def meta_value(conn: sa.Connection, key: str) -> int | None:

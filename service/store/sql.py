@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from ..listing import Listing
-from ..model import IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
+from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
 from . import migrations, paging, reads, writes
 from .backup import backup_sqlite
 from .election import RefresherLock
@@ -48,7 +48,7 @@ class SqlStore:
 
     # -- reads ----------------------------------------------------------------------
 
-    def data_state(self) -> tuple[int, dt.datetime]:
+    def data_state(self) -> DataState:
         with self.db.read() as conn:
             return reads.data_state(conn)
 
@@ -118,11 +118,13 @@ class SqlStore:
 
     def apply_snapshot(self, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
                        ingested_at: dt.datetime, source: str, format: str,
-                       sha256: str) -> IngestResult:
+                       sha256: str,
+                       record_source: writes.RecordSource | None = None) -> IngestResult:
         with self.db.write() as conn:
             return writes.apply_snapshot(conn, entries, list_time=list_time,
                                          ingested_at=ingested_at, source=source,
-                                         format=format, sha256=sha256)
+                                         format=format, sha256=sha256,
+                                         record_source=record_source)
 
     def undo_latest(self) -> Snapshot:
         with self.db.write() as conn:

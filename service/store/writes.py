@@ -1,17 +1,21 @@
 """The write path: one list in one transaction, and the undo of the latest one.
 
-Every write starts by bumping the data version, which takes the write lock on both
-engines (SQLite runs BEGIN IMMEDIATE), so concurrent ingests queue up instead of
-interleaving; it is also what caches compare. What a snapshot changes in a paper is
-decided by `service.merge`; before a paper row changes, its old content is journalled
-under the snapshot (`paper_undo`), which is what makes the latest snapshot undoable.
+Every write takes the store's write lock before it reads anything it will change:
+SQLite at BEGIN IMMEDIATE, PostgreSQL by bumping the data version first (an UPDATE of
+one `meta` row, which the next writer waits for). Under READ COMMITTED each later
+statement then sees everything the previous writer committed, so two writers in any
+interleaving leave the store as one order of them would. The data version is also what
+caches compare. What a snapshot changes in a paper is decided by `service.merge`;
+before a paper row changes, its old content is journalled under the snapshot
+(`paper_undo`), which is what makes the latest snapshot undoable. Snapshot ids come
+from `meta.last_snapshot_id`, which only grows: an id is never used twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,8 +41,15 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def bump_version(conn: sa.Connection) -> None:
+    """The first statement of every write: on PostgreSQL it is what takes the lock."""
     conn.execute(meta.update().where(meta.c.key == "data_version")
                  .values(value=meta.c.value + 1))
+
+
+def _next_snapshot_id(conn: sa.Connection) -> int:
+    last = conn.execute(meta.update().where(meta.c.key == "last_snapshot_id")
+                        .values(value=meta.c.value + 1).returning(meta.c.value)).scalar_one()
+    return int(last)
 
 
 def _matching_rows(conn: sa.Connection,
@@ -130,25 +141,42 @@ def _update(conn: sa.Connection, snapshot_id: int, row: Any, entry: NormalPaper,
     return change
 
 
+RecordSource = Callable[[IngestResult], SourceState]
+
+
 def apply_snapshot(conn: sa.Connection, entries: Sequence[NormalPaper], *,
                    list_time: dt.datetime, ingested_at: dt.datetime, source: str, format: str,
-                   sha256: str) -> IngestResult:
+                   sha256: str, record_source: RecordSource | None = None) -> IngestResult:
     """Store one list (normalized, in rank order) inside the caller's transaction, or
-    roll it back and answer `unchanged` when its content, or its ranking, equals the
-    latest snapshot's (the same ranking may still update text and upvotes)."""
+    answer `unchanged` when its content, or its ranking, equals the latest snapshot's
+    (the same ranking may still update text and upvotes). `record_source` gives what the
+    refresher records of this outcome, written in the same transaction."""
     bump_version(conn)
+    result, changed = _apply(conn, entries, list_time=list_time, ingested_at=ingested_at,
+                             source=source, format=format, sha256=sha256)
+    if not changed:
+        conn.rollback()  # nothing to say: not even the data version moves
+    if record_source is not None:
+        save_source_state(conn, record_source(result))
+    if conn.in_transaction():
+        conn.commit()
+    return result
+
+
+def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
+           ingested_at: dt.datetime, source: str, format: str,
+           sha256: str) -> tuple[IngestResult, bool]:
     latest = reads.latest_snapshot(conn)
     if latest is not None and latest.sha256 == sha256:
-        conn.rollback()
-        return IngestResult(snapshot=latest, unchanged=True, same_content=True)
+        return IngestResult(snapshot=latest, unchanged=True, same_content=True), False
     resolved = _resolve(conn, entries)
     if latest is not None and all(row is not None for _, row in resolved) and \
             [row.num for _, row in resolved] == reads.ranked_nums(conn, latest.id):
         return _refresh_latest(conn, latest, resolved, ingested_at)
 
     snapshot_id = conn.execute(snapshots.insert().values(
-        list_date=list_time.date(), ingested_at=ingested_at, source=source, format=format,
-        sha256=sha256, paper_count=len(resolved), new_count=0,
+        id=_next_snapshot_id(conn), list_date=list_time.date(), ingested_at=ingested_at,
+        source=source, format=format, sha256=sha256, paper_count=len(resolved), new_count=0,
     ).returning(snapshots.c.id)).scalar_one()
     new_count = updated_count = 0
     journalled: set[int] = set()  # a new snapshot remembers nothing yet
@@ -175,13 +203,12 @@ def apply_snapshot(conn: sa.Connection, entries: Sequence[NormalPaper], *,
     index_rows(conn, to_index)
     stored = reads.snapshot(conn, snapshot_id)
     assert stored is not None
-    conn.commit()
-    return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count)
+    return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count), True
 
 
 def _refresh_latest(conn: sa.Connection, latest: Snapshot,
                     resolved: list[tuple[NormalPaper, Any]],
-                    ingested_at: dt.datetime) -> IngestResult:
+                    ingested_at: dt.datetime) -> tuple[IngestResult, bool]:
     """The latest ranking again: no new snapshot; text and upvotes that changed are
     updated (journalled under the latest snapshot, so its undo reverts them too)."""
     changed = updated_count = 0
@@ -201,17 +228,18 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
                 ranks.c.snapshot_id == latest.id, ranks.c.paper_num == row.num,
                 ranks.c.upvotes.is_distinct_from(entry.upvotes)).values(upvotes=entry.upvotes)
             ).rowcount
-    if not changed:
-        conn.rollback()  # nothing to say: not even the data version moves
-    else:
+    if changed:
         index_rows(conn, to_index)
-        conn.commit()
-    return IngestResult(snapshot=latest, unchanged=True, updated_count=updated_count)
+    return IngestResult(snapshot=latest, unchanged=True, updated_count=updated_count), \
+        bool(changed)
 
 
 def undo_latest(conn: sa.Connection) -> Snapshot:
     """Remove the latest snapshot inside the caller's transaction and put every paper it
-    touched back as it was before it. Raises UndoError when there is nothing to undo."""
+    touched back as it was before it, and make the refresher forget the validators of
+    the fetch it came from (its next attempt fetches the list again). Raises UndoError
+    when there is nothing to undo."""
+    bump_version(conn)  # the lock first: what "latest" is is decided under it
     latest = reads.latest_snapshot(conn)
     if latest is None:
         raise UndoError("the store holds no snapshot: nothing to undo")
@@ -219,7 +247,6 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
     if latest.id < journal_from:
         raise UndoError(f"snapshot {latest.id} was stored before this version of trendfeed "
                         "kept an undo journal: it cannot be undone")
-    bump_version(conn)
     journal = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
                            .where(paper_undo.c.snapshot_id == latest.id)).all()
     nums = [num for num, _ in journal]
@@ -241,11 +268,11 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
             **{c.name: _from_json(c, before[c.name]) for c in _JOURNALLED}))
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
     index_rows(conn, [num for num, _ in restored])
-    if conn.dialect.name == "postgresql":  # the next ids are what they would have been
-        for table, column in (("snapshots", "id"), ("papers", "num")):
-            conn.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
-                f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"))
+    conn.execute(source_state.update().values(etag=None, last_modified=None))
+    if conn.dialect.name == "postgresql":  # the next paper nums are what they would have been
+        conn.execute(sa.text(
+            "SELECT setval(pg_get_serial_sequence('papers', 'num'), "
+            "COALESCE((SELECT MAX(num) FROM papers), 0) + 1, false)"))
     return latest
 
 
