@@ -205,3 +205,19 @@ def test_a_race_of_posts_and_deletes_leaves_every_paper_agreeing_with_its_rankin
     assert set(outcomes) <= allowed, outcomes
     assert outcomes["POST 201"] > 20 and outcomes["DELETE 200"] > 10, outcomes
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_every_undo_leaves_every_paper_agreeing_with_its_rankings(store: SqlStore) -> None:
+    rng = random.Random(7)
+    undos = 0
+    for step in range(60):
+        if store.latest_snapshot() is not None and rng.random() < 0.4:
+            store.undo_latest()
+            undos += 1
+            assert violations(store) == [], f"after undo {undos} (step {step})"
+        else:
+            day = rng.randint(1, 28)
+            ingest_text(store, capture(day, rng.sample(range(30), rng.randint(2, 12))),
+                        now=NOW.replace(hour=step % 24))
+    assert undos > 10

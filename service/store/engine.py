@@ -125,9 +125,13 @@ class Database:
                 self.on_statement(statement)
 
         @event.listens_for(self.engine, "commit")
-        def _before_commit(_conn: Any) -> None:  # a COMMIT can fail too (a full disk)
+        def _before_commit(conn: sa.Connection) -> None:  # a COMMIT can fail too (a full disk)
             if self.on_statement is not None:
-                self.on_statement("COMMIT")
+                try:
+                    self.on_statement("COMMIT")
+                except InjectedFault:  # as a server does when its COMMIT fails
+                    conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+                    raise
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
