@@ -26,6 +26,8 @@ import pytest
 import yaml
 
 from bench import nginx
+from bench.ingest import hf_list
+from service.ingest import MAX_INPUT_BYTES
 
 from .conftest import HF_JSON, ROOT, free_port, serving
 
@@ -362,3 +364,38 @@ def test_a_snapshot_pushed_to_one_instance_is_served_alike_by_both_and_by_nginx(
             assert {r.headers["content-encoding"] for r in zipped} == {"gzip"}
             assert {r.headers["etag"] for r in zipped} == {new_etag[:-1] + '-gz"'}
             assert {r.content for r in zipped} == {new_body}  # httpx decompressed them
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_largest_accepted_post_is_answered_through_nginx(database_url: str,
+                                                               tmp_path: Path) -> None:
+    """A writer behind deploy/nginx.conf is never told that a write which landed failed:
+    a list of TRENDFEED_MAX_PAPERS papers that fills the 20 MiB body cap is answered 201
+    by the instance through nginx, not nginx's 504 (bench/ingest.py measures it)."""
+    need("nginx (Debian package nginx)", nginx.installed())
+    proxy_port = free_port()
+    env = {"TRENDFEED_DATABASE_URL": database_url, "TRENDFEED_INGEST_TOKEN": TOKEN,
+           "TRENDFEED_SAMPLE": "on"}
+    body = hf_list(2000, (MAX_INPUT_BYTES - 64 * 1024) // 2000 - 700, 0)
+    assert 18 * 2**20 < len(body) <= MAX_INPUT_BYTES
+    with serving(tmp_path, env, ready="/readyz") as instance:
+        (tmp_path / "nginx").mkdir()
+        conf = nginx.render(tmp_path / "nginx", upstreams=(instance.base[7:],) * 2,
+                            port=proxy_port)
+        with nginx.running(tmp_path / "nginx", conf, proxy_port) as proxy, \
+                httpx.Client(timeout=120) as http:
+            posted = http.post(f"{proxy}/api/v1/snapshots", content=body,
+                               headers={"Content-Type": "application/json",
+                                        "Authorization": f"Bearer {TOKEN}"})
+            assert posted.status_code == 201, posted.text[:500]
+            assert posted.json()["paper_count"] == 2000
+            # One more paper is refused at once, naming the bound, and nothing is stored
+            # (a 44,000-paper list used to be answered 504 by nginx, then committed).
+            refused = http.post(f"{proxy}/api/v1/snapshots", content=hf_list(2001, 200, 0),
+                                headers={"Content-Type": "application/json",
+                                         "Authorization": f"Bearer {TOKEN}"})
+            assert refused.status_code == 413, refused.text[:500]
+            assert "TRENDFEED_MAX_PAPERS" in refused.text
+            latest = http.get(f"{proxy}/api/v1/snapshots/latest").json()
+            assert latest["id"] == posted.json()["id"]
