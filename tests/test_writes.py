@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from service import create_app
+from service.model import SourceState
 from service.store import SqlStore, open_store
 
 from .conftest import ENGINES, NOW, TRENDING, ingest_file, ingest_text, serving
@@ -221,3 +222,18 @@ def test_every_undo_leaves_every_paper_agreeing_with_its_rankings(store: SqlStor
             ingest_text(store, capture(day, rng.sample(range(30), rng.randint(2, 12))),
                         now=NOW.replace(hour=step % 24))
     assert undos > 10
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_an_undo_makes_the_refresher_forget_the_validators_of_its_fetch(
+        store: SqlStore) -> None:
+    ingest_text(store, capture(17, [1, 2]))
+    store.save_source_state(SourceState(url="http://upstream.test/list", etag='"v2"',
+                                        last_modified="Tue, 01 Dec 2026 08:00:00 GMT",
+                                        failures=0))
+    store.undo_latest()
+    state = store.source_state()
+    # The next attempt fetches the list again instead of hearing "not modified" and
+    # leaving the store on the undone list.
+    assert state is not None and state.etag is None and state.last_modified is None
+    assert state.url == "http://upstream.test/list"
