@@ -6,15 +6,18 @@ form used in cache keys and self links, so that `LLM agents` and `agents  llm`, 
 mean the same, share one.
 
 Grammar, informally:
-    query   := item*                      items are ANDed
-    item    := '-'? atom | atom ('OR' atom)+
+    query   := item ('AND'? item)*        items are ANDed ('AND' says so aloud)
+    item    := ('-' | 'NOT')? atom | atom ('OR' atom)+
     atom    := [field ':'] (word | '"' words '"') | 'has:code' | 'has:project'
              | 'arxiv:' id | 'upvotes:' ('>' | '>=' | '<' | '<=' | '=')? digits
 A term matches a word that starts with it; a term of several words (`"neural operator"`,
 `mlp-mixer`) matches those words consecutively, each as a prefix. A bare arXiv id
 (`2403.12345`) means "that paper, or text containing that id". An upvotes comparison
 is a filter of its own: it cannot be negated or be an OR alternative, and a paper
-whose upvotes are unknown never matches it.
+whose upvotes are unknown never matches it. `AND`, `OR` and `NOT` are operators in
+upper case only (as other search boxes write them); `and`, `or`, `not` and a quoted
+`"NOT"` are words. An operator with nothing to act on (`NOT`, `a OR`, `AND b`) and a
+known field with nothing after its colon (`title:`) are errors, never words.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ FIELDS = {"title": "title", "abstract": "abstract", "author": "authors", "author
 ALL_FIELDS = ("title", "abstract", "authors", "keywords")
 HAS_VALUES = ("code", "project")
 COMPARISONS = (">=", "<=", ">", "<", "=")  # longest first, for parsing
+_EXAMPLE = {"has": "code", "arxiv": "2403.12345", "upvotes": ">=50"}
 MAX_UPVOTES_DIGITS = 9
 _FIELD_NAME_OF = {"title": "title", "abstract": "abstract", "authors": "author",
                   "keywords": "keyword"}
@@ -119,9 +123,14 @@ class Query:
         return tuple(a for c in self.clauses for a in c.alternatives if isinstance(a, Upvotes))
 
 
+OPERATORS = ("AND", "OR", "NOT")
+# Field names that make `name:` a field prefix (anything else before a colon is a word).
+_PREFIXES = (*FIELDS, "has", "arxiv", "upvotes")
+
+
 @dataclass
 class _Token:
-    kind: str  # "atom" or "or"
+    kind: str  # "atom", or an operator: "and", "or", "not"
     text: str
     atoms: tuple[Atom, ...] = ()
     negated: bool = False
@@ -147,6 +156,9 @@ def _scan(q: str) -> list[_Token]:
         if j < n and j > i and q[j] == ":" and j + 1 < n and not q[j + 1].isspace():
             field = q[i:j].lower()
             i = j + 1
+        elif j < n and j > i and q[j] == ":" and q[i:j].lower() in _PREFIXES:
+            raise QueryError(f"{q[start:j + 1]!r} needs a term after the colon "
+                             f"(such as {q[i:j].lower()}:{_EXAMPLE.get(q[i:j].lower(), 'graph')})")
         quoted = i < n and q[i] == '"'
         if quoted:
             end = q.find('"', i + 1)
@@ -159,8 +171,8 @@ def _scan(q: str) -> list[_Token]:
                 j += 1
             body, i = q[i:j], j
         text = q[start:i]
-        if not negated and field is None and not quoted and body == "OR":
-            tokens.append(_Token("or", text))
+        if not negated and field is None and not quoted and body in OPERATORS:
+            tokens.append(_Token(body.lower(), text))
             continue
         tokens.append(_Token("atom", text, _atoms(field, body, text), negated))
     return tokens
@@ -213,22 +225,33 @@ def parse(q: str | None) -> Query:
 
     clauses: list[Clause] = []
     group: list[_Token] = []
-    expecting_alternative = False
+    pending: _Token | None = None  # an operator waiting for the term after it
     for token in tokens:
-        if token.kind == "or":
-            if not group or expecting_alternative:
-                raise QueryError("'OR' needs a term on each side")
-            expecting_alternative = True
+        if token.kind in ("or", "and"):
+            if not group or pending is not None:
+                raise QueryError(f"{token.text!r} needs a term on each side")
+            pending = token
             continue
-        if expecting_alternative:
+        if token.kind == "not":
+            if pending is not None and pending.kind in ("or", "not"):
+                raise QueryError(f"{pending.text!r} cannot be followed by 'NOT'")
+            pending = token
+            continue
+        if pending is not None and pending.kind == "not":
+            if token.negated:
+                raise QueryError(f"'NOT' cannot be followed by an excluded term ({token.text!r})")
+            token = _Token("atom", f"NOT {token.text}", token.atoms, negated=True)
+            pending = None
+        if pending is not None and pending.kind == "or":
             group.append(token)
-            expecting_alternative = False
         else:
             if group:
                 clauses.append(_clause(group))
             group = [token]
-    if expecting_alternative:
-        raise QueryError("'OR' needs a term on each side")
+        pending = None
+    if pending is not None:
+        needs = "a term after it" if pending.kind == "not" else "a term on each side"
+        raise QueryError(f"{pending.text!r} needs {needs}")
     if group:
         clauses.append(_clause(group))
     return _bounded({written for clause in clauses for written in _written(clause)}, "")

@@ -129,6 +129,20 @@ def test_equivalent_queries_share_one_canonical_form() -> None:
      "has 18 terms; at most 16 are allowed (a bare arXiv id counts as two)"),
     (" ".join("\ufb03" * 7 + c for c in "abcdefghijkl"), "275 characters long once"),
     ("diffusion OR upvotes:>=5", "cannot be excluded or be an OR alternative"),
+    ("title:", "'title:' needs a term after the colon"),
+    ("graph author: smith", "'author:' needs a term after the colon"),
+    ("-has:", "'-has:' needs a term after the colon"),
+    ("NOT", "'NOT' needs a term after it"),
+    ("diffusion NOT", "'NOT' needs a term after it"),
+    ("NOT NOT video", "'NOT' cannot be followed by 'NOT'"),
+    ("NOT -video", "'NOT' cannot be followed by an excluded term"),
+    ("a OR NOT b", "'OR' cannot be followed by 'NOT'"),
+    ("NOT a OR b", "an excluded term ('NOT a') cannot be an OR alternative"),
+    ("AND", "'AND' needs a term on each side"),
+    ("graph AND", "'AND' needs a term on each side"),
+    ("AND graph", "'AND' needs a term on each side"),
+    ("graph AND OR flow", "'OR' needs a term on each side"),
+    ("NOT upvotes:>=5", "cannot be excluded or be an OR alternative"),
 ])
 def test_malformed_queries_name_the_offending_token(q: str, message: str) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):
@@ -167,6 +181,19 @@ def test_lowercase_or_is_a_word_and_a_colon_without_a_term_is_text() -> None:
     assert parse("ratio: 2").canonical() == "2 ratio"
 
 
+def test_and_and_not_mean_what_other_search_boxes_mean() -> None:
+    assert parse("diffusion NOT video").canonical() == parse("diffusion -video").canonical()
+    assert parse("diffusion AND flow").canonical() == "diffusion flow"
+    assert parse("graph AND NOT video AND flow OR diffusion").canonical() == \
+        parse("graph -video flow OR diffusion").canonical()
+    assert parse('NOT "image generation"').canonical() == '-"image generation"'
+    # lower case, and quoted, they are words
+    assert parse("war and not peace").canonical() == "and not peace war"
+    assert parse('"NOT" "AND"').canonical() == "and not"
+    for q in ("diffusion NOT video", "a AND b", 'NOT "x y" z'):
+        assert parse(parse(q).canonical()) == parse(q)
+
+
 query_terms = st.sampled_from(["graph", "neural", "operator", "diffusion", "flow", "transformer",
                                "a", "x", "3", "of",
                                "vision", "federated", "learning", "token", "mixer", "naïve",
@@ -199,7 +226,10 @@ def queries(draw: Any) -> tuple[str, list[tuple[bool, list[Any]]]]:
     for _ in range(draw(st.integers(1, 4))):
         alternatives = draw(st.lists(atoms(), min_size=1, max_size=3))
         negated = len(alternatives) == 1 and draw(st.booleans())
-        parts.append(("-" if negated else "") + " OR ".join(text for text, _ in alternatives))
+        if parts and draw(st.booleans()):
+            parts.append("AND")  # the implicit AND, said aloud
+        exclude = draw(st.sampled_from(["-", "NOT "])) if negated else ""
+        parts.append(exclude + " OR ".join(text for text, _ in alternatives))
         clauses.append((negated, [tree for _, tree in alternatives]))
     if draw(st.booleans()):  # an upvotes filter: a clause of its own, never negated
         op = draw(st.sampled_from(list(OPERATORS)))
