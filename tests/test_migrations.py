@@ -191,17 +191,20 @@ def test_a_first_release_store_upgrades_to_the_fresh_schema(database_url: str,
     beta = old.paper("2403.99901")
     assert beta is not None and beta.id == "beta-paper"
     assert beta.last_seen == dt.datetime(2026, 11, 28, 8)  # the ingest time, not a list date
-    # The hf-json list is dated by the day it was ingested, not by a publication date.
-    assert beta.last_list_date == dt.date(2026, 11, 28)
+    # The hf-json list keeps its stored date: the first release took it from the newest
+    # HF publishedAt, but the store cannot tell that from a --date the operator gave, and
+    # an upgrade never rewrites one (step 5 as mended by issue 15; it used to put the
+    # ingest day here).
+    assert beta.last_list_date == dt.date(2025, 9, 8)
     assert [h.list_date for h in old.history("beta-paper")] == [dt.date(2026, 3, 17),
-                                                                 dt.date(2026, 11, 28)]
+                                                                 dt.date(2025, 9, 8)]
     assert beta.first_seen == dt.datetime(2026, 3, 17)
     hallucinate = old.paper("2509.04664")
     assert hallucinate is not None
-    # Dated by its first list now, not by its HF publication date.
-    assert hallucinate.first_seen == dt.datetime(2026, 11, 28)
+    # Dated by its first list now (00:00 of that list's day), not by its HF publishedAt.
+    assert hallucinate.first_seen == dt.datetime(2025, 9, 8)
     assert [p.id for p in old.papers(Listing(scope="all"), limit=None)] == \
-        ["2509.04664", "alpha-paper", "beta-paper"]
+        ["alpha-paper", "beta-paper", "2509.04664"]
     # Ingesting goes on where the first release stopped.
     result = ingest_text(old, "Mar 20\n\nGamma Paper\n\nAbout gamma.\n",
                          now=NOW + dt.timedelta(days=3))

@@ -109,6 +109,9 @@ _SEARCH_KEY_POSTGRESQL = ("(CAST(FLOOR(EXTRACT(EPOCH FROM first_seen)) AS BIGINT
 
 _LATEST_RANK = ("FROM ranks r JOIN snapshots s ON s.id = r.snapshot_id "
                 "WHERE r.paper_num = papers.num")
+# The list that first held a paper: before step 5 nothing was ever undone, so it is the
+# snapshot that stored the paper.
+_FIRST_LIST = f"{_LATEST_RANK} ORDER BY r.snapshot_id LIMIT 1"
 
 STEPS: tuple[Step, ...] = (
     Step(sqlite=V1_SQLITE, postgresql=V1_POSTGRESQL),
@@ -155,10 +158,18 @@ STEPS: tuple[Step, ...] = (
         reindex=True,
     ),
     # 5: published, submitter, last_list_date; upvotes per list; the undo journal.
-    # Dates made honest: an hf-json list's date is the day it was ingested (it used to be
-    # its latest HF publishedAt); a paper's first_seen is the earliest list date that held
-    # it (hf-json used to date papers by publication); last_seen is the ingest time of the
-    # latest snapshot holding it (it used to be a list date).
+    # Dates made honest without losing one the operator gave: every list date is kept
+    # as stored (an hf-json list's may be its --date, or the day of its newest HF
+    # publishedAt when it had none; the store cannot tell which, so neither is changed);
+    # a paper first held by an hf-json list, which was dated by its own HF publishedAt,
+    # is dated by that list (min of its date and ingest time, today's rule); a paper
+    # first held by a capture keeps its first_seen, which was that list's date already;
+    # last_seen is the ingest time of the latest snapshot holding it (it used to be the
+    # latest list date, which every snapshot still holds).
+    # Mended by issue 15: as first released, this step set every hf-json list's date to
+    # its ingest day and first_seen to the earliest list date holding the paper. Only a
+    # store below version 5 runs it, and on a fresh store both texts change no row, so a
+    # store that ran the first text keeps its history (docs/design.md: what is lost).
     Step(
         sqlite=(
             "ALTER TABLE papers ADD COLUMN published DATETIME",
@@ -168,15 +179,14 @@ STEPS: tuple[Step, ...] = (
             "CREATE TABLE paper_undo (snapshot_id INTEGER NOT NULL, "
             "paper_num INTEGER NOT NULL, before TEXT, PRIMARY KEY (snapshot_id, paper_num), "
             "FOREIGN KEY(snapshot_id) REFERENCES snapshots (id))",
-            "UPDATE snapshots SET list_date = substr(ingested_at, 1, 10) WHERE format = 'hf-json'",
             f"UPDATE papers SET "
             f"last_seen = COALESCE((SELECT s.ingested_at {_LATEST_RANK} "
             f"ORDER BY r.snapshot_id DESC LIMIT 1), last_seen), "
             f"last_list_date = (SELECT s.list_date {_LATEST_RANK} "
             f"ORDER BY r.snapshot_id DESC LIMIT 1)",
-            f"UPDATE papers SET first_seen = "
-            f"(SELECT MIN(s.list_date) {_LATEST_RANK}) || ' 00:00:00.000000' "
-            f"WHERE EXISTS (SELECT 1 FROM ranks WHERE ranks.paper_num = papers.num)",
+            f"UPDATE papers SET first_seen = (SELECT MIN(s.list_date || ' 00:00:00.000000', "
+            f"s.ingested_at) {_FIRST_LIST}) "
+            f"WHERE (SELECT s.format {_FIRST_LIST}) = 'hf-json'",
             "UPDATE papers SET updated_at = first_seen WHERE updated_at < first_seen",
             f"UPDATE papers SET search_key = {_SEARCH_KEY_SQLITE}",
             "INSERT INTO meta (\"key\", value) "
@@ -193,15 +203,14 @@ STEPS: tuple[Step, ...] = (
             "CREATE TABLE paper_undo (snapshot_id INTEGER NOT NULL, "
             "paper_num INTEGER NOT NULL, before JSONB, PRIMARY KEY (snapshot_id, paper_num), "
             "FOREIGN KEY(snapshot_id) REFERENCES snapshots (id))",
-            "UPDATE snapshots SET list_date = CAST(ingested_at AS DATE) WHERE format = 'hf-json'",
             f"UPDATE papers SET "
             f"last_seen = COALESCE((SELECT s.ingested_at {_LATEST_RANK} "
             f"ORDER BY r.snapshot_id DESC LIMIT 1), last_seen), "
             f"last_list_date = (SELECT s.list_date {_LATEST_RANK} "
             f"ORDER BY r.snapshot_id DESC LIMIT 1)",
-            f"UPDATE papers SET first_seen = "
-            f"(SELECT CAST(MIN(s.list_date) AS TIMESTAMP) {_LATEST_RANK}) "
-            f"WHERE EXISTS (SELECT 1 FROM ranks WHERE ranks.paper_num = papers.num)",
+            f"UPDATE papers SET first_seen = (SELECT LEAST(CAST(s.list_date AS TIMESTAMP), "
+            f"s.ingested_at) {_FIRST_LIST}) "
+            f"WHERE (SELECT s.format {_FIRST_LIST}) = 'hf-json'",
             "UPDATE papers SET updated_at = first_seen WHERE updated_at < first_seen",
             f"UPDATE papers SET search_key = {_SEARCH_KEY_POSTGRESQL}",
             "INSERT INTO meta (key, value) "
