@@ -25,6 +25,33 @@ def arxiv_base(text: str) -> str | None:
     return None
 
 
+# What people paste for a paper: `arxiv:ID`, an arxiv.org abs/pdf URL, a huggingface.co
+# papers URL (scheme optional; a proxy may have merged its `//`), each with an optional
+# version (and `.pdf`).
+_REF_PREFIXES = ("arxiv:", "arxiv.org/abs/", "arxiv.org/pdf/", "www.arxiv.org/abs/",
+                 "www.arxiv.org/pdf/", "huggingface.co/papers/", "hf.co/papers/")
+
+
+def arxiv_ref(ref: str) -> str | None:
+    """The arXiv id (no version) that `ref` names, or None: `2403.12345v2`,
+    `arxiv:2403.12345`, `https://arxiv.org/abs/2403.12345v2`,
+    `https://huggingface.co/papers/2403.12345`."""
+    text = ref.strip()
+    lowered = text.lower()
+    for scheme in ("https:", "http:"):
+        if lowered.startswith(scheme):
+            text = text[len(scheme):].lstrip("/")
+            lowered = text.lower()
+            break
+    for prefix in _REF_PREFIXES:
+        if lowered.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    text = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    text = text.removesuffix(".pdf")
+    return arxiv_base(text)
+
+
 @dataclass(frozen=True)
 class RawPaper:
     """One paper as a source gives it, before normalization.

@@ -78,7 +78,7 @@ def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id
                  params)
 
 
-@bp.get("/papers/<paper_id>")
+@bp.get("/papers/<path:paper_id>", merge_slashes=False)
 def paper(paper_id: str) -> Response:
     """A paper by its id or its arXiv id: the same representation (its id inside)."""
     return cached(paper_id, lambda: _paper_body(paper_id))

@@ -210,7 +210,7 @@ def snippet(text: str, chars: int = SNIPPET_CHARS) -> str:
 # -- one paper's page -----------------------------------------------------------------
 
 
-@bp.get("/papers/<paper_id>")
+@bp.get("/papers/<path:paper_id>", merge_slashes=False)
 def paper(paper_id: str) -> Response:
     """A paper by its id or its arXiv id (the same page)."""
     return cached(paper_id, lambda: _paper_body(paper_id))

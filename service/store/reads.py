@@ -11,7 +11,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..model import ARXIV_ID, EPOCH, PAPER_ID, DataState, Links, Paper, RankEntry, Snapshot, SourceState
+from ..model import (
+    EPOCH,
+    PAPER_ID,
+    DataState,
+    Links,
+    Paper,
+    RankEntry,
+    Snapshot,
+    SourceState,
+    arxiv_ref,
+)
 from .schema import meta, papers, ranks, snapshots, source_state
 
 
@@ -93,13 +103,15 @@ def paper_select(snapshot_id: int | None) -> sa.Select[Any]:
 
 
 def find_paper(conn: sa.Connection, ref: str) -> Paper | None:
-    """The paper whose id is `ref`, else the one whose arXiv id is `ref`."""
-    if not PAPER_ID.fullmatch(ref):  # cannot exist; and PostgreSQL refuses NUL
-        return None
+    """The paper whose id is `ref`, else the one whose arXiv id `ref` names (with or
+    without a version, `arxiv:`, or as an arxiv.org or huggingface.co/papers URL)."""
     stmt = paper_select(latest_snapshot_id(conn))
-    row = conn.execute(stmt.where(papers.c.id == ref)).first()
-    if row is None and ARXIV_ID.fullmatch(ref):
-        row = conn.execute(stmt.where(papers.c.arxiv_id == ref)).first()
+    row = None
+    if PAPER_ID.fullmatch(ref):  # else it cannot be an id (and PostgreSQL refuses NUL)
+        row = conn.execute(stmt.where(papers.c.id == ref)).first()
+    arxiv_id = arxiv_ref(ref) if len(ref) <= 200 else None
+    if row is None and arxiv_id is not None:
+        row = conn.execute(stmt.where(papers.c.arxiv_id == arxiv_id)).first()
     return to_paper(row) if row else None
 
 
