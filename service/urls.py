@@ -12,7 +12,14 @@ from urllib.parse import quote, urlencode
 
 from .query import Query
 
-FEED_LIMIT = 50  # items in a feed unless `limit` says otherwise
+# Items in a feed unless `limit` says otherwise: the whole latest list (a list holds
+# about 50 papers, a capture 74; a subscriber must see all of them, or a paper that moves
+# from rank 51 to 50 arrives as new, days late), or the 50 newest of every paper seen.
+FEED_LIMITS = {"current": 200, "all": 50}
+
+
+def feed_limit(scope: str) -> int:
+    return FEED_LIMITS[scope]
 
 
 def query_string(params: dict[str, Any]) -> str:
@@ -24,12 +31,12 @@ def keyword_path(q: Query) -> str:
     return quote(q.canonical(), safe=":-").replace("%20", "+")
 
 
-def list_params(q: Query, scope: str, limit: int = FEED_LIMIT) -> dict[str, Any]:
-    """The canonical parameters of a list."""
+def list_params(q: Query, scope: str, limit: int | None = None) -> dict[str, Any]:
+    """The canonical parameters of a list (`limit` None: the scope's default)."""
     params: dict[str, Any] = {}
     if q:
         params["q"] = q.canonical()
-    if limit != FEED_LIMIT:
+    if limit is not None and limit != feed_limit(scope):
         params["limit"] = limit
     if scope != "current":
         params["scope"] = scope

@@ -91,9 +91,18 @@ def test_the_same_data_renders_byte_identical_output(loaded_app: Any, database_u
     assert get(other.test_client(), url).data == first
 
 
-def test_the_default_limit_is_50(client: Any) -> None:
-    assert len(parsed(client, "/feeds/trending.atom").entries) == 50
+def test_the_default_limit_is_the_whole_latest_list_and_50_for_all(client: Any) -> None:
+    # The sample list holds 74 papers: a subscriber sees ranks 51-74 too.
+    assert len(parsed(client, "/feeds/trending.atom").entries) == 74
     assert len(parsed(client, "/feeds/trending.rss?limit=3").entries) == 3
+    assert len(get(client, "/feeds/trending.json?scope=all").json["items"]) == 50
+    assert len(parsed(client, "/feeds/keyword/graph.atom").entries) == \
+        len(parsed(client, "/feeds/keyword/graph.atom?limit=200").entries)
+    # The default, written out, is the same feed: one self link, one cache entry.
+    whole = parsed(client, "/feeds/trending.atom?limit=200")
+    assert whole.feed.links[0].href.endswith("/feeds/trending.atom")
+    assert parsed(client, "/feeds/trending.atom?scope=all&limit=50").feed.links[0].href \
+        .endswith("/feeds/trending.atom?scope=all")
 
 
 # -- what the W3C validator checks that is easy to miss ----------------------------------
@@ -153,7 +162,7 @@ def test_host_and_forwarded_headers_do_not_change_the_body(client: Any) -> None:
 
 def test_self_links_are_canonical(client: Any) -> None:
     for url in ("/feeds/trending.atom?q=LLM%20agents", "/feeds/trending.atom?q=agents++llm"
-                "&limit=50&scope=current&utm_source=x"):
+                "&limit=200&scope=current&utm_source=x"):
         root = ET.fromstring(get(client, url).data)
         links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
         assert links["self"] == f"{BASE}/feeds/trending.atom?q=agents+llm"
@@ -242,11 +251,11 @@ def test_an_items_id_and_date_survive_rank_moves_and_absences(app: Any) -> None:
 
 
 def test_a_keyword_url_equals_the_q_parameter(client: Any) -> None:
-    by_path = parsed(client, "/feeds/keyword/neural+operator.atom?limit=200")
-    by_q = parsed(client, "/feeds/trending.atom?limit=200&q=neural%20operator")
+    by_path = parsed(client, "/feeds/keyword/neural+operator.atom?limit=100")
+    by_q = parsed(client, "/feeds/trending.atom?limit=100&q=neural%20operator")
     assert [e.id for e in by_path.entries] == [e.id for e in by_q.entries]
     assert len(by_path.entries) > 0
-    assert by_path.feed.links[0].href == f"{BASE}/feeds/keyword/neural+operator.atom?limit=200"
+    assert by_path.feed.links[0].href == f"{BASE}/feeds/keyword/neural+operator.atom?limit=100"
     quoted = parsed(client, "/feeds/keyword/" + quote('"neural operator"') + ".rss")
     assert 0 < len(quoted.entries) < len(by_path.entries)
 

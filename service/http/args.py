@@ -13,10 +13,10 @@ from typing import Any
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .. import query
+from .. import bounds, query
+from ..ingest import utcnow
 from ..listing import SCOPES, SORTS
 from ..sources import SOURCE_FORMATS
-from ..urls import FEED_LIMIT
 from .problems import validation_problem
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,9}")
@@ -68,7 +68,7 @@ class _Args(Schema):
 
 class FeedArgs(_Args):
     q = QueryField(load_default=query.Query())
-    limit = QueryInteger(load_default=FEED_LIMIT, validate=validate.Range(1, 200))
+    limit = QueryInteger(load_default=None, validate=validate.Range(1, 200))  # None: by scope
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
 
 

@@ -16,7 +16,14 @@ from ..http.caching import cached
 from ..http.problems import Problem, validation_problem
 from ..listing import Listing
 from ..model import EPOCH
-from ..urls import keyword_path, keyword_url, list_params, page_url, query_string
+from ..urls import (
+    feed_limit,
+    keyword_path,
+    keyword_url,
+    list_params,
+    page_url,
+    query_string,
+)
 from . import services
 
 bp = Blueprint("feeds", __name__)
@@ -30,6 +37,7 @@ def _check_format(format: str) -> None:
 
 def _render(format: str, args: dict[str, Any], path: str, params: dict[str, Any]) -> Response:
     q: query.Query = args["q"]
+    args["limit"] = args["limit"] or feed_limit(args["scope"])
     key = (path, q.canonical(), args["limit"], args["scope"])
     return cached(key, lambda: _feed_body(format, args, path, params))
 
