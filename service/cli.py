@@ -93,7 +93,9 @@ def load_sample_if_empty(store: Store) -> str | None:
 def _ingest(config: Config, source: str, **options: object) -> int:
     data = load(source)
     store = open_store(config.database_url)
-    print(ingest_bytes(store, data, source=source, **options).summary())  # type: ignore[arg-type]
+    result = ingest_bytes(store, data, source=source, max_papers=config.max_papers,
+                          **options)  # type: ignore[arg-type]
+    print(result.summary())
     return 0
 
 

@@ -16,10 +16,11 @@ from typing import BinaryIO
 
 import httpx
 
+from . import bounds
 from .model import IngestResult, NormalPaper, RawList, RawPaper
 from .normalize import normalize
 from .observe import records_ingest
-from .sources import SourceError, parse
+from .sources import SourceError, TooManyPapers, parse
 from .sources.lines import latest_day
 from .store import Store
 from .store.writes import RecordSource
@@ -106,13 +107,26 @@ def _with_publication_year(record: RawPaper, list_day: dt.date) -> RawPaper:
     return record
 
 
-def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
-    """Every record normalized, in list order, the later copies of a paper dropped."""
+def _dated(record: RawPaper, list_day: dt.date, now: dt.datetime) -> RawPaper:
+    """The record with its publication year resolved; SourceError naming the place of a
+    publication date out of bounds (SPEC 3)."""
+    record = _with_publication_year(record, list_day)
+    problem = bounds.moment_problem(record.published, now) if record.published else None
+    if problem:
+        raise SourceError(f"the published date {problem}", record.published_where or record.where)
+    return record
+
+
+def normalized_entries(raw: RawList, list_day: dt.date,
+                       now: dt.datetime | None = None) -> list[NormalPaper]:
+    """Every record normalized, in list order, the later copies of a paper dropped.
+    Publication dates are checked against the bounds at `now` (default: the clock)."""
+    now = now or utcnow()
     entries: list[NormalPaper] = []
     seen_keys: set[str] = set()
     seen_arxiv: set[str] = set()
     for record in raw.papers:
-        paper = normalize(_with_publication_year(record, list_day))
+        paper = normalize(_dated(record, list_day, now))
         if paper.title_key in seen_keys or (paper.arxiv_id and paper.arxiv_id in seen_arxiv):
             continue
         seen_keys.add(paper.title_key)
@@ -125,18 +139,27 @@ def normalized_entries(raw: RawList, list_day: dt.date) -> list[NormalPaper]:
 @records_ingest  # counted and logged by outcome (new, unchanged, rejected, failed)
 def ingest_bytes(store: Store, data: bytes, *, source: str, format: str = "auto",
                  list_date: dt.date | None = None, now: dt.datetime | None = None,
-                 min_papers: int = 0,
+                 min_papers: int = 0, max_papers: int = bounds.MAX_PAPERS,
                  record_source: RecordSource | None = None) -> IngestResult:
-    """Parse, normalize and store one list. Raises SourceError (nothing written), also
-    for a list of fewer than `min_papers` papers (the refresher's shrink guard)."""
+    """Parse, normalize and store one list. Raises SourceError (nothing written): for
+    a value out of the SPEC 3 bounds (a date, a paper's authors or keywords), for a
+    list of fewer than `min_papers` papers (the refresher's shrink guard), and
+    TooManyPapers for one of more than `max_papers` (TRENDFEED_MAX_PAPERS), counted
+    before any paper is normalized."""
     now = now or utcnow()
-    if list_date is not None and list_date > now.date():
-        raise SourceError(f"the list date {list_date.isoformat()} is in the future",
-                          name="--date")
-    raw = parse(data, format, name=source)
+    problem = bounds.day_problem(list_date, now) if list_date is not None else None
+    if problem:
+        raise SourceError(f"the list date {problem}", name="--date")
+    raw = parse(data, format, name=source, max_papers=max_papers)
+    problem = bounds.papers_problem(len(raw.papers), max_papers)
+    if problem:
+        raise TooManyPapers(problem, name=source)
     list_time = resolve_list_time(raw, now, list_date)
     try:
-        entries = normalized_entries(raw, list_time.date())
+        problem = bounds.moment_problem(list_time, now) if list_date is None else None
+        if problem:  # a date line of the capture (or a clock before 1991)
+            raise SourceError(f"the list date {problem}", raw.date_where)
+        entries = normalized_entries(raw, list_time.date(), now)
     except SourceError as exc:
         raise exc.named(source) from None
     if len(entries) < min_papers:

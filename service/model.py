@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 EPOCH = dt.datetime(1970, 1, 1)  # naive UTC, like every datetime here
@@ -73,6 +73,9 @@ class RawPaper:
     # most recent such day not after the list date.
     published_month_day: tuple[int, int] | None = None
     submitter: str | None = None  # who put it on the list ("Submitted by ...")
+    # Where `published` was read ("line 14", "entry 3, field 'paper.publishedAt'"), for
+    # the bounds check at ingest, which knows the clock; empty: `where`.
+    published_where: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class RawList:
     papers: tuple[RawPaper, ...]
     list_date: dt.date | None = None  # text capture: from its date line, if any
     list_month_day: tuple[int, int] | None = None  # text capture date without a year
+    # Where the list date was read ("line 3"), for the bounds check at ingest.
+    date_where: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

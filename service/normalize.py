@@ -12,6 +12,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from . import bounds
 from .model import Links, NormalPaper, RawPaper
 from .sources.errors import SourceError
 from .words import words
@@ -127,13 +128,14 @@ def extract_links(abstract: str, code_url: str | None = None,
                  other=tuple(found["other"]))
 
 
-def _clean_list(values: tuple[str, ...]) -> tuple[str, ...]:
-    out: list[str] = []
-    for value in values:
-        value = clean_text(value)
-        if value and value not in out:
-            out.append(value)
-    return tuple(out)
+def _clean_list(values: tuple[str, ...], limit: int, what: str, where: str) -> tuple[str, ...]:
+    """Cleaned, empty ones dropped, each once in its first place. Refused over `limit`
+    before any work, and de-duplicated through a dict: one pass (a list searched per
+    value took 207 s for 200,000 keywords)."""
+    problem = bounds.count_problem(len(values), limit, what)
+    if problem:
+        raise SourceError(problem, where)
+    return tuple(dict.fromkeys(filter(None, map(clean_text, values))))
 
 
 def normalize(raw: RawPaper) -> NormalPaper:
@@ -150,8 +152,8 @@ def normalize(raw: RawPaper) -> NormalPaper:
         slug=slugify(title),
         abstract=abstract,
         arxiv_id=raw.arxiv_id,
-        authors=_clean_list(raw.authors),
-        keywords=_clean_list(raw.keywords),
+        authors=_clean_list(raw.authors, bounds.MAX_AUTHORS, "authors", raw.where),
+        keywords=_clean_list(raw.keywords, bounds.MAX_KEYWORDS, "keywords", raw.where),
         upvotes=raw.upvotes,
         links=extract_links(abstract, raw.code_url, raw.project_url),
         published=raw.published,

@@ -672,5 +672,36 @@ def test_distinct_queries_keep_memory_within_the_cache_bounds(small_server: Live
     # on top. A leak of one alias a request would pass 3 x CACHE_BYTES here.
     assert max(samples) - baseline <= 3 * CACHE_BYTES, growth
     # Once full, the cache evicts: the last quarter of the requests adds (almost) nothing.
+
+
+# -- bounds (SPEC 3) over real HTTP ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-23:59",
+                                   "2024-W01-1", "20240101T000000Z", "0001-01-01"])
+def test_a_hostile_published_after_is_a_400_naming_it(server: LiveServer, value: str) -> None:
+    """`0001-01-01T00:00:00+00:01` was an OverflowError in the worker: a 500."""
+    response = httpx.get(f"{server.base}/api/v1/papers",
+                         params={"published_after": value}, timeout=10)
+    assert response.status_code == 400, response.text
+    assert list(response.json()["errors"]) == ["published_after"]
+
+
+def test_a_hostile_list_is_refused_before_any_heavy_work(server: LiveServer) -> None:
+    """200,000 keywords on one paper (they held a worker 207 s), then 50,000 papers
+    (over TRENDFEED_MAX_PAPERS' 2,000): each refused naming what is over, nothing written."""
+    before = _snapshot_count(server)
+    keywords = [{"paper": {"id": "2401.00001", "title": "T", "summary": "S",
+                           "ai_keywords": [f"k{n}" for n in range(200_000)]}}]
+    papers = [{"paper": {"id": f"2401.{n:05d}", "title": f"T {n}", "summary": "S"}}
+              for n in range(50_000)]
+    for body, status, named in ((keywords, 400, "entry 0, field 'paper.ai_keywords'"),
+                                (papers, 413, "TRENDFEED_MAX_PAPERS (2000)")):
+        response = httpx.post(f"{server.base}/api/v1/snapshots", content=json.dumps(body),
+                              timeout=30, headers={"Authorization": f"Bearer {TOKEN}",
+                                                   "Content-Type": "application/json"})
+        assert response.status_code == status, response.text[:300]
+        assert named in response.json()["errors"]["body"][0]
+    assert _snapshot_count(server) == before
     assert samples[-1] - samples[-2] <= CACHE_BYTES // 4, growth
     assert_clean_log(small_server.log())

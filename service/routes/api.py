@@ -22,7 +22,7 @@ from ..ingest import MAX_INPUT_BYTES, ingest_bytes
 from ..listing import Listing, sort_keys
 from ..model import SourceState
 from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
-from ..sources import SourceError
+from ..sources import SourceError, TooManyPapers
 from ..store import UndoError
 from . import services
 
@@ -185,7 +185,9 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
     fmt = args["format"] if args["format"] != "auto" else INGEST_TYPES[media_type]
     try:
         result = ingest_bytes(svc.store, _body(), source="api", format=fmt,
-                              list_date=args["date"])
+                              list_date=args["date"], max_papers=svc.config.max_papers)
+    except TooManyPapers as exc:  # too large rather than malformed: split the list
+        raise Problem(413, str(exc), errors={"body": [str(exc)]}) from None
     except SourceError as exc:
         if exc.name == "--date":  # the parameter, not the body
             raise validation_problem({"date": [exc.message]}) from None

@@ -10,13 +10,16 @@ from __future__ import annotations
 from ..model import RawList
 from . import hf_json, text
 from .detect import SOURCE_FORMATS, decode, detect_format
-from .errors import SourceError
+from .errors import SourceError, TooManyPapers
 
-__all__ = ["SOURCE_FORMATS", "SourceError", "parse"]
+__all__ = ["SOURCE_FORMATS", "SourceError", "TooManyPapers", "parse"]
 
 
-def parse(data: bytes | str, format: str = "auto", name: str = "<input>") -> RawList:
-    """Parse one trending list. Raises SourceError naming `name` and the place."""
+def parse(data: bytes | str, format: str = "auto", name: str = "<input>",
+          max_papers: int | None = None) -> RawList:
+    """Parse one trending list. Raises SourceError naming `name` and the place; with
+    `max_papers`, TooManyPapers for a longer hf-json array before any entry is read
+    (ingest counts a text capture's papers once they are paired)."""
     try:
         content = decode(data) if isinstance(data, bytes) else data
         if format == "auto":
@@ -24,7 +27,7 @@ def parse(data: bytes | str, format: str = "auto", name: str = "<input>") -> Raw
         if format == "text":
             return text.parse_text(content)
         if format == "hf-json":
-            return hf_json.parse_hf_json(content)
+            return hf_json.parse_hf_json(content, max_papers)
         known = ", ".join(SOURCE_FORMATS)
         raise SourceError(f"unknown format {format!r} (use one of: auto, {known})")
     except SourceError as exc:

@@ -18,3 +18,11 @@ class SourceError(ValueError):
     def __str__(self) -> str:
         place = ", ".join(p for p in (self.name, self.where) if p)
         return f"{place}: {self.message}" if place else self.message
+
+
+class TooManyPapers(SourceError):
+    """The list holds more papers than TRENDFEED_MAX_PAPERS: too large, not malformed
+    (POST answers 413)."""
+
+    def named(self, name: str) -> SourceError:
+        return TooManyPapers(self.message, self.where, name)

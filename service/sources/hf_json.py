@@ -9,8 +9,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from .. import bounds
 from ..model import RawList, RawPaper, arxiv_base
-from .errors import SourceError
+from .errors import SourceError, TooManyPapers
 
 MAX_UPVOTES = 2**31 - 1  # the store's column is a 32-bit integer on PostgreSQL
 
@@ -78,11 +79,17 @@ class _Entry:
             self.fail(field, f"expected an http(s) URL, found {value[:80]!r}")
         return str(value)
 
-    def strings(self, field: str, values: Any, key: str | None = None) -> tuple[str, ...]:
+    def strings(self, field: str, values: Any, limit: int, what: str,
+                key: str | None = None) -> tuple[str, ...]:
         if values is None:
             return ()
         if not isinstance(values, list):
             self.fail(field, f"expected an array, found {_type_name(values)}")
+        # Counted before anything is done per item: 200,000 keywords are refused in
+        # microseconds instead of being cleaned and de-duplicated.
+        problem = bounds.count_problem(len(values), limit, what)
+        if problem:
+            self.fail(field, problem)
         out = []
         for i, item in enumerate(values):
             if key is not None:
@@ -136,24 +143,31 @@ class _Entry:
             abstract=self.text("summary"),
             where=self.where,
             arxiv_id=base,
-            authors=self.strings("paper.authors", self.paper.get("authors"), key="name"),
-            keywords=self.strings("paper.ai_keywords", self.paper.get("ai_keywords")),
+            authors=self.strings("paper.authors", self.paper.get("authors"),
+                                 bounds.MAX_AUTHORS, "authors", key="name"),
+            keywords=self.strings("paper.ai_keywords", self.paper.get("ai_keywords"),
+                                  bounds.MAX_KEYWORDS, "keywords"),
             upvotes=upvotes,
             code_url=self.url("githubRepo"),
             project_url=self.url("projectPage"),
             # paper.publishedAt is the arXiv date; the top-level publishedAt is when it was
             # put on the HF daily list, weeks before a trending list: neither is a list date.
             published=self.timestamp("paper.publishedAt", self.paper.get("publishedAt")),
+            published_where=f"{self.where}, field 'paper.publishedAt'",
             submitter=self._submitter(),
         )
 
 
-def parse_hf_json(content: str) -> RawList:
+def parse_hf_json(content: str, max_papers: int | None = None) -> RawList:
+    """`max_papers`: refuse a longer array before reading any entry (TooManyPapers)."""
     data = _loads(content)
     if not isinstance(data, list):
         raise SourceError(f"expected a JSON array of papers at the top level, "
                           f"found {_type_name(data)}")
     if not data:
         raise SourceError("the JSON array holds no papers")
+    problem = bounds.papers_problem(len(data), max_papers) if max_papers else None
+    if problem:
+        raise TooManyPapers(problem)
     papers = tuple(_Entry(index, entry).raw_paper() for index, entry in enumerate(data))
     return RawList(format="hf-json", papers=papers)

@@ -71,6 +71,7 @@ class _Card:
         self.upvotes: int | None = None
         self.published: dt.datetime | None = None
         self.published_month_day: tuple[int, int] | None = None
+        self.published_where = ""
         seen_at: dict[str, int] = {}
         for line, said in run:
             for field in ("submitter", "upvotes", "published"):
@@ -86,6 +87,7 @@ class _Card:
                         f"line {line.number}")
                 seen_at[field] = line.number
                 if field == "published":
+                    self.published_where = f"line {line.number}"
                     if value[2] is None and list_date is None:
                         self.published_month_day = (value[0], value[1])
                     value = published_date(value, list_date, line.number)
@@ -105,7 +107,8 @@ class _Card:
         return RawPaper(title=self.title.text, abstract=" ".join(line.text for line in abstract),
                         where=f"line {self.title.number}", upvotes=self.upvotes,
                         submitter=self.submitter, published=self.published,
-                        published_month_day=self.published_month_day)
+                        published_month_day=self.published_month_day,
+                        published_where=self.published_where)
 
 
 def _cards(body: list[Line], kinds: list[PerPaper | None],
@@ -190,6 +193,7 @@ def parse_text(content: str) -> RawList:
     # The preamble: header and date lines before the first paper, in any order.
     month_day: tuple[int, int] | None = None
     year: int | None = None
+    date_where = ""
     start = len(lines)
     for index, line in enumerate(lines):
         if not line.text or line.text.casefold() in HEADER_LINES:
@@ -199,6 +203,7 @@ def parse_text(content: str) -> RawList:
             start = index
             break
         month_day, year = (found[0], found[1]), found[2]
+        date_where = f"line {line.number}"
 
     list_date = None
     if month_day and year:
@@ -206,7 +211,7 @@ def parse_text(content: str) -> RawList:
             list_date = dt.date(year, *month_day)
         except ValueError:
             raise SourceError(f"the list date {year}-{month_day[0]}-{month_day[1]} is not a day",
-                              "date line") from None
+                              date_where) from None
         month_day = None
 
     body = [line for line in lines[start:] if line.text]
@@ -219,4 +224,4 @@ def parse_text(content: str) -> RawList:
         raise SourceError("no papers found: expected a title line followed by an abstract",
                           f"line {len(lines)}")
     return RawList(format="text", papers=tuple(papers), list_date=list_date,
-                   list_month_day=month_day)
+                   list_month_day=month_day, date_where=date_where)
