@@ -175,7 +175,8 @@ def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
         raise UsageError("--limit must be at least 1")
     found = store.snapshots(limit=args.limit)
     if args.json:
-        json.dump([snapshot_dict(s) for s in found], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([snapshot_dict(s, full_source=True) for s in found], sys.stdout,
+                  ensure_ascii=False, indent=2)
         print()
     else:
         for s in found:

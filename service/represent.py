@@ -42,12 +42,35 @@ def history_dict(entry: RankEntry) -> dict[str, Any]:
             "upvotes": entry.upvotes}
 
 
-def snapshot_dict(snapshot: Snapshot) -> dict[str, Any]:
+def source_kind(source: str) -> str:
+    """What a snapshot's stored source says to an HTTP caller: the kind of input only.
+
+    The stored text is what the operator gave (`trendfeed ingest /home/me/list.txt` or
+    a URL with a key in it): a server path or a private address, never shown over HTTP
+    (SPEC 6), not even its base name. `upload` is a POST, `refresher` the configured
+    source, `sample` the bundled list; `url` a list fetched by `trendfeed ingest URL`
+    (or by a refresher older than this rule, which stored its URL), `stdin` one read
+    from standard input, `file` any other (a path)."""
+    if source == "api":
+        return "upload"
+    if source == "refresher":
+        return source
+    if source.startswith("bundled:"):
+        return "sample"
+    if source == "-":
+        return "stdin"
+    if source[:8].lower().startswith(("http://", "https://")):
+        return "url"
+    return "file"
+
+
+def snapshot_dict(snapshot: Snapshot, *, full_source: bool = False) -> dict[str, Any]:
+    """`full_source`: the source as stored (the CLI, for the operator); else its kind."""
     return {
         "id": snapshot.id,
         "list_date": snapshot.list_date.isoformat(),
         "ingested_at": rfc3339(snapshot.ingested_at),
-        "source": snapshot.source,
+        "source": snapshot.source if full_source else source_kind(snapshot.source),
         "format": snapshot.format,
         "sha256": snapshot.sha256,
         "paper_count": snapshot.paper_count,

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..observe import REQUEST_ID_KEY
 from ..store import StoreError
 
 PROBLEM_TYPE = "about:blank"
 MEDIA_TYPE = "application/problem+json"
+# What every caller is told when the store fails: the error itself names the database
+# URL or file and carries the driver's message, so it goes to the log only (SPEC 6).
+STORE_UNAVAILABLE = "the store is unavailable; try again shortly"
+STORE_RETRY_AFTER = "5"
+_log = logging.getLogger("trendfeed.store")
 
 
 class Problem(HTTPException):
@@ -68,8 +75,10 @@ def _http_exception(exc: HTTPException) -> Response:
 
 
 def _store_error(exc: StoreError) -> Response:
-    return problem_response(503, f"the store is unavailable: {exc}",
-                            headers={"Retry-After": "5"})
+    _log.error("store unavailable", extra={"fields": {
+        "request_id": request.environ.get(REQUEST_ID_KEY), "method": request.method,
+        "path": request.path, "error": str(exc)}})
+    return problem_response(503, STORE_UNAVAILABLE, headers={"Retry-After": STORE_RETRY_AFTER})
 
 
 def register(app: Flask) -> None:
