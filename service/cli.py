@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import query
 from .config import Config, ConfigError
+from .http.hosts import LinkBases
 from .ingest import ingest_bytes, load
 from .listing import SCOPES, Listing
 from .represent import paper_dict, snapshot_dict
@@ -201,10 +202,14 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     from . import create_app
     from .serve import instance, run
 
-    if "TRENDFEED_BASE_URL" not in os.environ:  # the address being served
-        host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::") else args.host
-        config = dataclasses.replace(config, base_url=f"http://{host}:{args.port}")
+    if not config.base_url_fixed:  # links follow the Host a request used (http/hosts.py)
+        every_address = args.host in ("0.0.0.0", "::", "")
+        host = "localhost" if every_address or args.host == "127.0.0.1" else args.host
+        allowed = [config.allowed_hosts, "" if every_address else args.host]
+        config = dataclasses.replace(config, base_url=f"http://{host}:{args.port}",
+                                     allowed_hosts=",".join(filter(None, allowed)))
     print(f"store: {safe_url(config.database_url)}", file=sys.stderr)
+    print(f"links: {LinkBases(config).describe()}", file=sys.stderr)
     store = open_store(config.database_url)
     if config.loads_sample:
         loaded = load_sample_if_empty(store)

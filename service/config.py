@@ -17,7 +17,8 @@ import platformdirs
 
 SAMPLE_MODES = ("auto", "on", "off")
 MIN_CACHE_BYTES = 1024 * 1024  # below this the cache could not hold one feed
-_DERIVED = frozenset({"embedded_store"})  # set by from_env, not read from the environment
+# Set by from_env, not read from the environment.
+_DERIVED = frozenset({"embedded_store", "base_url_fixed"})
 
 
 class ConfigError(ValueError):
@@ -37,7 +38,10 @@ class Config:
     database_url: str = ""  # empty: the embedded SQLite store in data_dir(home)
     home: str = ""
     sample: str = "auto"  # load the bundled list into an empty store: auto = embedded only
+    # The base of absolute links: when given (TRENDFEED_BASE_URL), the only one; else the
+    # default, for requests whose Host the service does not answer for (http/hosts.py).
     base_url: str = "http://localhost:8000"
+    allowed_hosts: str = ""  # more host names whose requests' links follow their Host
     cache_ttl: int = 900
     source_url: str = ""
     refresh_interval: int = 900
@@ -48,6 +52,7 @@ class Config:
     status_details: str = "private"  # "public": /api/v1/status names the source to anyone
     max_papers: int = 2000  # the most papers one list may hold (every ingest path)
     embedded_store: bool = False
+    base_url_fixed: bool = False  # TRENDFEED_BASE_URL was given: links never follow Host
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
@@ -58,6 +63,7 @@ class Config:
             if f.name not in _DERIVED and name in env and env[name] != "":
                 values[f.name] = _convert(name, env[name], f.type)
         values.update(overrides)
+        values["base_url_fixed"] = "base_url" in values
         if not values.get("database_url"):
             folder = data_dir(str(values.get("home", "")))
             values["database_url"] = f"sqlite:///{folder / 'trendfeed.db'}"

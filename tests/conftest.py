@@ -150,9 +150,12 @@ def free_port() -> int:
 
 @contextmanager
 def serving(folder: Path, env: dict[str, str], workers: int = 2,
-            ready: str = "/livez") -> Iterator[LiveServer]:
+            ready: str = "/livez", program: Path | None = None,
+            args: tuple[str, ...] = ()) -> Iterator[LiveServer]:
     """`trendfeed serve` (gunicorn, production settings) on a free loopback port with
-    `env` over this process's environment, its output in folder/serve.log; stopped after."""
+    `env` over this process's environment, its output in folder/serve.log; stopped after.
+    `program` is another install's `trendfeed` (default: this venv's); `args` more
+    options of `serve`."""
     port = free_port()
     full_env = {**os.environ, **env}
     for name in ("TRENDFEED_INGEST_TOKEN", "TRENDFEED_BASE_URL", "TRENDFEED_SOURCE_URL"):
@@ -161,8 +164,10 @@ def serving(folder: Path, env: dict[str, str], workers: int = 2,
     log_path = folder / "serve.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "trendfeed"), "serve", "--port", str(port),
-             "--workers", str(workers)], env=full_env, stdout=log, stderr=log, cwd=folder)
+            [str(program or Path(sys.executable).parent / "trendfeed"), "serve",
+             "--port", str(port),
+             "--workers", str(workers), *args], env=full_env, stdout=log, stderr=log,
+            cwd=folder)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

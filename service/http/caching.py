@@ -2,7 +2,8 @@
 
 Rendered bodies (identity and gzip, compressed once) are kept in a cachetools LRU
 bounded by total bytes and by entries, keyed by the route, the validated canonical
-parameters, the store's identity and the data version. The data version is re-read at most every
+parameters, the base of the body's links (http/hosts.py), the store's identity and the
+data version. The data version is re-read at most every
 TRENDFEED_VERSION_CHECK seconds; when it moves, the cache starts afresh. A second,
 bounded map remembers which exact path and query string led to which canonical key, so
 a repeated request is answered by the fast path (`fastpath.py`) before Flask,
@@ -30,6 +31,7 @@ from werkzeug.http import http_date, is_resource_modified, parse_accept_header
 
 from ..model import DataState
 from ..observe import CACHE_KEY
+from .hosts import link_base
 
 GZIP_LEVEL = 6
 ENTRY_OVERHEAD = 600  # bytes of bookkeeping per entry, counted against the byte budget
@@ -235,9 +237,14 @@ def answer(entry: CachedBody, environ: dict[str, Any],
     return "200 OK", headers, body
 
 
-def raw_key(version: tuple[int, int],
-            environ: dict[str, Any]) -> tuple[tuple[int, int], str, str]:
-    return (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+def raw_key(version: tuple[int, int], base: str,
+            environ: dict[str, Any]) -> tuple[tuple[int, int], str, str, str]:
+    return (version, base, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+
+
+def request_base() -> str:
+    """The base URL of this request's absolute links (SPEC 8)."""
+    return link_base(request.environ, current_app.extensions["trendfeed.bases"])
 
 
 def cache() -> ResponseCache:
@@ -271,8 +278,9 @@ def cached(key: Hashable, render: Callable[[], Rendered]) -> Response:
             body, content_type, *extra = render()
         return make_entry(body, content_type, modified, extra[0] if extra else (), route)
 
-    entry = responses.get_or_render((data.version, request.endpoint, key),
-                                    raw_key(data.version, request.environ), build)
+    base = request_base()
+    entry = responses.get_or_render((data.version, base, request.endpoint, key),
+                                    raw_key(data.version, base, request.environ), build)
     status, headers, body = answer(entry, request.environ,
                                    current_app.extensions["trendfeed"].config.cache_control)
     response = Response(body, status=status, headers=headers)

@@ -12,6 +12,7 @@ from flask import Flask
 from ..observe import CACHE_KEY, ROUTE_KEY
 from ..store import StoreError
 from .caching import CACHED_PREFIXES, DataVersion, ResponseCache, answer, raw_key
+from .hosts import LinkBases, link_base
 
 
 class CacheMiddleware:
@@ -19,10 +20,12 @@ class CacheMiddleware:
     from the cache before is answered again without a request context, routing,
     validation or a query. Anything else (and any trouble) goes on to Flask."""
 
-    def __init__(self, wsgi_app: Any, responses: ResponseCache, cache_control: str) -> None:
+    def __init__(self, wsgi_app: Any, responses: ResponseCache, cache_control: str,
+                 bases: LinkBases) -> None:
         self.wsgi_app = wsgi_app
         self.responses = responses
         self.cache_control = cache_control
+        self.bases = bases
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         method = environ.get("REQUEST_METHOD")
@@ -34,7 +37,8 @@ class CacheMiddleware:
                 data = self.responses.last_served()
             if data is None:
                 return self.wsgi_app(environ, start_response)  # Flask answers 503
-            entry = self.responses.by_alias(raw_key(data.version, environ))
+            entry = self.responses.by_alias(
+                raw_key(data.version, link_base(environ, self.bases), environ))
             if entry is not None:
                 environ[ROUTE_KEY] = entry.route  # for the request log and metrics
                 environ[CACHE_KEY] = "hit"
@@ -47,5 +51,6 @@ class CacheMiddleware:
 def install(app: Flask, responses: ResponseCache) -> None:
     app.extensions["trendfeed.cache"] = responses
     config = app.extensions["trendfeed"].config
+    bases = app.extensions["trendfeed.bases"] = LinkBases(config)
     app.wsgi_app = CacheMiddleware(app.wsgi_app, responses,  # type: ignore[method-assign]
-                                   config.cache_control)
+                                   config.cache_control, bases)
