@@ -73,9 +73,29 @@ class RawPaper:
     # most recent such day not after the list date.
     published_month_day: tuple[int, int] | None = None
     submitter: str | None = None  # who put it on the list ("Submitted by ...")
+    # Today's upstream fields (SPEC 1.2), hf-json only; each optional: a bad value is
+    # dropped with a warning, never a reason to refuse the entry.
+    ai_summary: str | None = None  # HF's machine-written one-sentence summary
+    thumbnail: str | None = None  # an http(s) image URL
+    github_stars: int | None = None
+    comments: int | None = None  # the discussion on the HF paper page
+    organization: str | None = None
+    hf_daily_at: dt.datetime | None = None  # put on HF's daily list (never a list date)
     # Where `published` was read ("line 14", "entry 3, field 'paper.publishedAt'"), for
     # the bounds check at ingest, which knows the clock; empty: `where`.
     published_where: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    """An invalid entry of a list that was applied without it."""
+
+    index: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"entry {self.index}, field '{self.field}': {self.message}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,10 @@ class RawList:
     papers: tuple[RawPaper, ...]
     list_date: dt.date | None = None  # text capture: from its date line, if any
     list_month_day: tuple[int, int] | None = None  # text capture date without a year
+    # hf-json, entry by entry (SPEC 1.2): invalid entries left out (only when asked to
+    # skip them), and the optional fields dropped, each naming its entry and field.
+    skipped: tuple[SkippedEntry, ...] = ()
+    warnings: tuple[str, ...] = ()
     # Where the list date was read ("line 3"), for the bounds check at ingest.
     date_where: str = field(default="", compare=False)
 
@@ -115,6 +139,12 @@ class NormalPaper:
     links: Links
     published: dt.datetime | None = None
     submitter: str | None = None
+    ai_summary: str | None = None
+    thumbnail: str | None = None
+    github_stars: int | None = None
+    comments: int | None = None
+    organization: str | None = None
+    hf_daily_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +168,13 @@ class Paper:
     published: dt.datetime | None = None  # its own publication date, when known
     submitter: str | None = None
     last_list_date: dt.date | None = None  # the list date of that latest snapshot
+    previous_rank: int | None = None  # in the snapshot before the latest (None: not on it)
+    ai_summary: str | None = None
+    thumbnail: str | None = None
+    github_stars: int | None = None
+    comments: int | None = None
+    organization: str | None = None
+    hf_daily_at: dt.datetime | None = None
 
     @property
     def url(self) -> str | None:
@@ -219,6 +256,8 @@ class IngestResult:
     unchanged: bool
     updated_count: int = 0
     same_content: bool = False
+    skipped: tuple[SkippedEntry, ...] = ()  # invalid entries left out (SPEC 1.2)
+    warnings: tuple[str, ...] = ()  # optional fields dropped, naming entry and field
 
     def summary(self) -> str:
         s = self.snapshot
