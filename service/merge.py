@@ -8,8 +8,10 @@ what they return. The rules:
 - the latest text wins (title, abstract, and authors or keywords when the list has
   any): the paper's `updated_at` becomes the ingest time; a title whose key belongs
   to another stored paper is not taken;
-- links are only ever added; an arXiv id, a publication date and a submitter, once
-  known, are kept; upvotes are the latest known count;
+- links are only ever added; an arXiv id, a publication date, a submitter and the day
+  HF put it on its daily list, once known, are kept; upvotes, GitHub stars and comments
+  are the latest known count; the AI summary, the thumbnail and the organization are
+  the latest known value (a list without them keeps the old one);
 - an id is the arXiv id or the slug, with a short hash of the title key when taken.
 """
 
@@ -24,6 +26,9 @@ from .model import Links, NormalPaper
 from .normalize import short_hash
 
 LINK_KINDS = ("code", "project", "other")
+# Today's upstream fields (SPEC 1.2): the latest known value wins, or the first is kept.
+LATEST_KNOWN = ("ai_summary", "thumbnail", "github_stars", "comments", "organization")
+KEPT_ONCE_KNOWN = ("hf_daily_at",)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ def new_paper(entry: NormalPaper, paper_id: str, sighting: Sighting) -> dict[str
         "last_list_date": sighting.list_date, "updated_at": seen,
         "best_rank": sighting.rank, "appearances": 1, "published": entry.published,
         "submitter": entry.submitter,
+        **{name: getattr(entry, name) for name in (*LATEST_KNOWN, *KEPT_ONCE_KNOWN)},
     }
 
 
@@ -86,11 +92,12 @@ def merge(stored: Mapping[str, Any], entry: NormalPaper, sighting: Sighting, *,
                       appearances=stored["appearances"] + 1)
     if entry.arxiv_id and not stored["arxiv_id"]:
         values["arxiv_id"] = entry.arxiv_id
-    for name in ("published", "submitter"):
+    for name in ("published", "submitter", *KEPT_ONCE_KNOWN):
         if getattr(entry, name) is not None and stored[name] is None:
             values[name] = getattr(entry, name)
-    if entry.upvotes is not None and entry.upvotes != stored["upvotes"]:
-        values["upvotes"] = entry.upvotes
+    for name in ("upvotes", *LATEST_KNOWN):
+        if getattr(entry, name) is not None and getattr(entry, name) != stored[name]:
+            values[name] = getattr(entry, name)
     links = merged_links(stored["links"], entry.links)
     if links != {kind: list(stored["links"].get(kind, ())) for kind in LINK_KINDS}:
         values.update(links=links, has_code=bool(links["code"]),

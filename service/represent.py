@@ -31,8 +31,15 @@ def paper_dict(paper: Paper) -> dict[str, Any]:
         "submitter": paper.submitter,
         "updated": rfc3339(paper.updated),
         "rank": paper.rank,
+        "previous_rank": paper.previous_rank,
         "best_rank": paper.best_rank,
         "appearances": paper.appearances,
+        "ai_summary": paper.ai_summary,
+        "thumbnail": paper.thumbnail,
+        "github_stars": paper.github_stars,
+        "comments": paper.comments,
+        "organization": paper.organization,
+        "hf_daily_at": rfc3339(paper.hf_daily_at) if paper.hf_daily_at else None,
     }
 
 

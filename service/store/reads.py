@@ -39,6 +39,9 @@ def to_paper(row: Any) -> Paper:
         first_seen=row.first_seen, last_seen=row.last_seen, updated=row.updated_at,
         rank=row.rank, best_rank=row.best_rank, appearances=row.appearances,
         published=row.published, submitter=row.submitter, last_list_date=row.last_list_date,
+        previous_rank=row.previous_rank, ai_summary=row.ai_summary, thumbnail=row.thumbnail,
+        github_stars=row.github_stars, comments=row.comments, organization=row.organization,
+        hf_daily_at=row.hf_daily_at,
     )
 
 
@@ -94,12 +97,17 @@ def ranked_nums(conn: sa.Connection, snapshot_id: int) -> list[int]:
 
 
 def paper_select(snapshot_id: int | None) -> sa.Select[Any]:
-    """Every paper with its rank in `snapshot_id` (null when not in it)."""
-    current = ranks.alias("current")
-    return (sa.select(papers, current.c.rank)
+    """Every paper with its rank in `snapshot_id` and in the snapshot before it (null when
+    not in it)."""
+    pinned = snapshot_id if snapshot_id is not None else -1
+    current, previous = ranks.alias("current"), ranks.alias("previous")
+    before = (sa.select(sa.func.max(snapshots.c.id)).where(snapshots.c.id < pinned)
+              .scalar_subquery())
+    return (sa.select(papers, current.c.rank, previous.c.rank.label("previous_rank"))
             .select_from(papers.outerjoin(current, sa.and_(
-                current.c.paper_num == papers.c.num,
-                current.c.snapshot_id == (snapshot_id if snapshot_id is not None else -1)))))
+                current.c.paper_num == papers.c.num, current.c.snapshot_id == pinned))
+                .outerjoin(previous, sa.and_(
+                    previous.c.paper_num == papers.c.num, previous.c.snapshot_id == before))))
 
 
 def find_paper(conn: sa.Connection, ref: str) -> Paper | None:

@@ -47,6 +47,13 @@ papers = sa.Table(
     sa.Column("published", sa.DateTime),
     sa.Column("submitter", sa.Text),
     sa.Column("last_list_date", sa.Date),
+    # today's upstream fields (SPEC 1.2; migration 7), null when never known
+    sa.Column("ai_summary", sa.Text),
+    sa.Column("thumbnail", sa.Text),
+    sa.Column("github_stars", sa.Integer),
+    sa.Column("comments", sa.Integer),
+    sa.Column("organization", sa.Text),
+    sa.Column("hf_daily_at", sa.DateTime),
 )
 
 snapshots = sa.Table(

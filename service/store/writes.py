@@ -265,7 +265,8 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
             title_key=sa.literal("#undo ") + sa.cast(papers.c.num, sa.String)))
     for num, before in restored:
         conn.execute(papers.update().where(papers.c.num == num).values(
-            **{c.name: _from_json(c, before[c.name]) for c in _JOURNALLED}))
+            # (a journal written before a column existed has no value for it: null)
+            **{c.name: _from_json(c, before.get(c.name)) for c in _JOURNALLED}))
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
     index_rows(conn, [num for num, _ in restored])
     conn.execute(source_state.update().values(etag=None, last_modified=None))
