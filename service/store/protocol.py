@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from ..listing import Listing
 from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
+from ..query import Upvotes
 
 
 class Store(Protocol):
@@ -64,6 +65,12 @@ class Store(Protocol):
 
     def paper(self, ref: str) -> Paper | None:
         """The paper whose id, or else whose arXiv id, is `ref`."""
+
+    def first_met(self, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
+                  max_rank: int | None) -> dict[str, dt.datetime]:
+        """When each paper first met a feed's conditions: the earliest list that ranked
+        it within `max_rank` with that list's upvotes satisfying `upvotes` (papers no
+        list qualifies are left out). Nothing to check: an empty answer."""
 
     def history(self, paper_id: str) -> list[RankEntry]: ...
 

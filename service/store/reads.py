@@ -7,6 +7,7 @@ read together with its rank in one snapshot (the latest, or the one a cursor pin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from ..model import (
     SourceState,
     arxiv_ref,
 )
+from ..query import Upvotes
 from .schema import meta, papers, ranks, snapshots, source_state
 
 
@@ -132,6 +134,31 @@ def history(conn: sa.Connection, paper_id: str) -> list[RankEntry]:
             .where(papers.c.id == paper_id).order_by(ranks.c.snapshot_id))
     return [RankEntry(r.snapshot_id, r.list_date, r.ingested_at, r.rank, r.upvotes)
             for r in conn.execute(stmt)]
+
+
+_COMPARE = {">": "__gt__", ">=": "__ge__", "<": "__lt__", "<=": "__le__", "=": "__eq__"}
+
+
+def first_met(conn: sa.Connection, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
+              max_rank: int | None) -> dict[str, dt.datetime]:
+    """For each paper, when it first met a feed's conditions (SPEC 6): the time of the
+    earliest list that ranked it within `max_rank` with upvotes satisfying every term of
+    `upvotes` (that list's own count), dated as first_seen dates a list (its day, or its
+    ingest time when earlier). A paper no list qualifies (upvotes known only from a store
+    older than per-list upvotes) is left out: its first_seen stands."""
+    conditions = [getattr(ranks.c.upvotes, _COMPARE[u.op])(u.value) for u in upvotes]
+    if max_rank is not None:
+        conditions.append(ranks.c.rank <= max_rank)
+    if not paper_ids or not conditions:
+        return {}
+    first = (sa.select(papers.c.id, sa.func.min(ranks.c.snapshot_id).label("snapshot_id"))
+             .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
+             .where(papers.c.id.in_(list(paper_ids)), *conditions)
+             .group_by(papers.c.id).subquery())
+    stmt = (sa.select(first.c.id, snapshots.c.list_date, snapshots.c.ingested_at)
+            .join(snapshots, snapshots.c.id == first.c.snapshot_id))
+    return {row.id: min(dt.datetime.combine(row.list_date, dt.time()), row.ingested_at)
+            for row in conn.execute(stmt)}
 
 
 def snapshot_entries(conn: sa.Connection, snapshot_id: int) -> list[tuple[int, Paper]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..listing import Listing
 from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
+from ..query import Upvotes
 from . import migrations, paging, reads, writes
 from .backup import backup_sqlite
 from .election import RefresherLock
@@ -105,6 +106,11 @@ class SqlStore:
     def paper(self, ref: str) -> Paper | None:
         with self.db.read() as conn:
             return reads.find_paper(conn, ref)
+
+    def first_met(self, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
+                  max_rank: int | None) -> dict[str, dt.datetime]:
+        with self.db.read() as conn:
+            return reads.first_met(conn, paper_ids, upvotes, max_rank)
 
     def history(self, paper_id: str) -> list[RankEntry]:
         with self.db.read() as conn:
