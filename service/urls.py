@@ -1,5 +1,6 @@
 """The URLs a list of papers is shown under, built in one place so that feed self links,
-the web page's feed URLs, OPML outlines and autodiscovery links never drift apart.
+the web page's feed URLs, OPML outlines and autodiscovery links never drift apart; and
+the arXiv title search a paper without an arXiv id links to.
 
 A list's canonical parameters are those that differ from their defaults, with q in its
 canonical form, in a fixed order: `?q=LLM agents` and `?q=agents  llm` are one URL.
@@ -16,6 +17,7 @@ from .query import Query
 # about 50 papers, a capture 74; a subscriber must see all of them, or a paper that moves
 # from rank 51 to 50 arrives as new, days late), or the 50 newest of every paper seen.
 FEED_LIMITS = {"current": 200, "all": 50}
+ARXIV_SEARCH = "https://arxiv.org/search/"
 
 
 def feed_limit(scope: str) -> int:
@@ -56,3 +58,15 @@ def trending_url(base: str, format: str, q: Query, scope: str) -> str:
 def keyword_url(base: str, format: str, q: Query) -> str:
     """The keyword-path form of the feed of `q` (a non-empty query)."""
     return f"{base}/feeds/keyword/{keyword_path(q)}.{format}"
+
+
+def keyword_feed_url(base: str, format: str, q: Query, scope: str) -> str:
+    """The keyword-path feed of `q` over `scope`: a path alone for the latest list, with
+    `?scope=all` for every paper seen (a path has no scope of its own)."""
+    return keyword_url(base, format, q) + query_string(list_params(Query(), scope))
+
+
+def arxiv_title_search(title: str) -> str:
+    """arXiv's search for a title, for a paper whose arXiv id is unknown (a text capture's):
+    the way from its page and its feed item to the paper itself."""
+    return ARXIV_SEARCH + "?" + urlencode({"query": title, "searchtype": "title"})

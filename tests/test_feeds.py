@@ -289,6 +289,71 @@ def test_opml_has_one_outline_per_keyword_with_its_atom_url(client: Any) -> None
         assert len(parsed(client, path).entries) > 0
 
 
+def test_opml_carries_scope_into_every_outline(client: Any) -> None:
+    root = ET.fromstring(get(client, "/feeds.opml?q=diffusion&q=neural%20operator&scope=all")
+                         .data)
+    outlines = root.findall("body/outline")
+    assert [(o.get("xmlUrl"), o.get("htmlUrl")) for o in outlines] == [
+        (f"{BASE}/feeds/keyword/diffusion.atom?scope=all", f"{BASE}/?q=diffusion&scope=all"),
+        (f"{BASE}/feeds/keyword/neural+operator.atom?scope=all",
+         f"{BASE}/?q=neural+operator&scope=all")]
+    for outline in outlines:  # each is that feed: its self link is the outline's URL
+        feed = parsed(client, outline.get("xmlUrl").removeprefix(BASE))
+        assert feed.feed.links[0].href == outline.get("xmlUrl")
+    current = ET.fromstring(get(client, "/feeds.opml?q=diffusion&scope=current").data)
+    assert [o.get("xmlUrl") for o in current.findall("body/outline")] == [
+        f"{BASE}/feeds/keyword/diffusion.atom"]
+    assert get(client, "/feeds.opml?q=diffusion&scope=current").data == \
+        get(client, "/feeds.opml?q=diffusion").data
+    bad = client.get("/feeds.opml?q=diffusion&scope=everything")
+    assert bad.status_code == 400 and "scope" in bad.get_json()["errors"]
+
+
+@pytest.mark.parametrize(("url", "feed_id"), [
+    # a quoted keyword: once `%2522` (encoded twice) while its self link read `%22`
+    ("/feeds/keyword/%22neural+operator%22.atom",
+     "feed/feeds/keyword/%22neural+operator%22.atom"),
+    ("/feeds/trending.atom?q=title:graph", "feed/feeds/trending.atom?q=title%3Agraph"),
+    # ids that held no `%` are unchanged, byte for byte
+    ("/feeds/trending.atom", "feed/feeds/trending.atom"),
+    ("/feeds/trending.atom?q=graph&limit=5", "feed/feeds/trending.atom?q=graph"),
+    ("/feeds/trending.atom?q=diffusion%20-video&scope=all",
+     "feed/feeds/trending.atom?q=-video+diffusion&scope=all"),
+    ("/feeds/keyword/neural+operator.atom?limit=3", "feed/feeds/keyword/neural+operator.atom"),
+])
+def test_a_feed_id_is_its_self_link_path_never_encoded_twice(client: Any, url: str,
+                                                             feed_id: str) -> None:
+    root = ET.fromstring(get(client, url).data)
+    assert root.findtext(f"{ATOM}id") == "tag:trendfeed,2026:" + feed_id
+    assert TAG_URI.fullmatch(root.findtext(f"{ATOM}id") or "")
+    self_link = next(link.get("href") for link in root.findall(f"{ATOM}link")
+                     if link.get("rel") == "self")
+    assert self_link.removeprefix(BASE).split("?")[0] == feed_id.removeprefix("feed").split("?")[0]
+
+
+def test_a_paper_without_an_arxiv_id_links_to_an_arxiv_title_search(app: Any) -> None:
+    store = app.extensions["trendfeed"].store
+    title = 'Why "Quotes" & <Tags> Break Search: A Study'
+    ingest_text(store, f"Mar 17\n\n{title}\n\nAbout searching.\n")
+    search = ("https://arxiv.org/search/?query=Why+%22Quotes%22+%26+%3CTags%3E+Break+Search"
+              "%3A+A+Study&searchtype=title")
+    client = app.test_client()
+    before_ids = []
+    for format in ("rss", "atom"):
+        entry = parsed(client, f"/feeds/trending.{format}").entries[0]
+        body = entry.get("content", [{}])[0].get("value") or entry.summary
+        links = lxml.html.fragment_fromstring(body, create_parent="div").xpath("//a")
+        assert [(a.text, a.get("href")) for a in links] == [
+            ("search arXiv for this title", search)]
+        before_ids.append(entry.id)
+    item = check_jsonfeed(get(client, "/feeds/trending.json").data)["items"][0]
+    assert lxml.html.fragment_fromstring(item["content_html"], create_parent="div").xpath(
+        "//a/@href") == [search]
+    # ids are the paper's, as before
+    assert before_ids == [item["id"]] * 2 == ["tag:trendfeed,2026:paper/"
+                                              "why-quotes-tags-break-search-a-study"] * 2
+
+
 # -- errors --------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import Paper
 from ..represent import rfc3339
+from ..urls import arxiv_title_search, query_string
 
 TAG_AUTHORITY = "tag:trendfeed,2026:"  # RFC 4151; fixed forever so item ids never change
 GENERATOR = "trendfeed"
@@ -35,6 +36,15 @@ def item_id(paper: Paper) -> str:
     return f"{TAG_AUTHORITY}paper/{paper.id}"
 
 
+def feed_id(path: str, params: dict[str, Any]) -> str:
+    """Host-independent: the feed's path and canonical parameters but `limit` (which only
+    trims the list), as its self link writes them. Both are percent-encoded already, so
+    they are not encoded again: a quoted keyword's id once read `%2522` where its self
+    link read `%22` (ids holding no `%` are unchanged by that fix)."""
+    kept = {name: value for name, value in params.items() if name != "limit"}
+    return f"{TAG_AUTHORITY}feed{path}{query_string(kept)}"
+
+
 def item_link(paper: Paper, base_url: str) -> str:
     return paper.url or f"{base_url}/papers/{paper.id}"
 
@@ -57,6 +67,9 @@ def item_html(paper: Paper) -> str:
             parts.append(_link_list(label, urls))
     if paper.arxiv_abs_url and paper.arxiv_pdf_url:
         parts.append(_link_list("arXiv", (paper.arxiv_abs_url, paper.arxiv_pdf_url)))
+    else:  # a text capture's paper: its way to the paper itself
+        search = html.escape(arxiv_title_search(paper.title), quote=True)
+        parts.append(f'<p>arXiv: <a href="{search}">search arXiv for this title</a></p>')
     # Nothing that moves with the ranking goes here: a reader that compares bodies would
     # show the item again. Rank and appearances travel in the JSON Feed extension only.
     return "".join(parts)

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, Response
 
 from .. import query
 from ..feeds import RENDERERS, FeedData, render_opml
-from ..feeds.common import TAG_AUTHORITY
+from ..feeds.common import feed_id
 from ..feeds.opml import Outline
 from ..http.args import FeedArgs, OpmlArgs, load
-from ..http.caching import cached
+from ..http.caching import cached, request_base
 from ..http.problems import Problem, validation_problem
 from ..listing import Listing
 from ..model import EPOCH
 from ..urls import (
     feed_limit,
+    keyword_feed_url,
     keyword_path,
-    keyword_url,
     list_params,
     page_url,
     query_string,
@@ -45,7 +44,7 @@ def _render(format: str, args: dict[str, Any], path: str, params: dict[str, Any]
 def _feed_body(format: str, args: dict[str, Any], path: str,
                params: dict[str, Any]) -> tuple[bytes, str]:
     svc = services()
-    base = svc.config.base
+    base = request_base()
     q: query.Query = args["q"]
     papers = svc.store.papers(Listing(q, args["scope"]), limit=args["limit"])
     latest = svc.store.latest_snapshot()
@@ -56,19 +55,13 @@ def _feed_body(format: str, args: dict[str, Any], path: str,
         description=f"trendfeed: {what}, from {scope}",
         self_url=f"{base}{path}{query_string(params)}",
         page_url=page_url(base, q, args["scope"]),
-        feed_id=TAG_AUTHORITY + "feed" + quote(path + query_string(_feed_id_params(params)),
-                                               safe="/?=&+:-."),
+        feed_id=feed_id(path, params),
         updated=latest.ingested_at if latest else EPOCH,
         base_url=base,
         papers=tuple(papers),
     )
     content_type, render = RENDERERS[format]
     return render(feed), content_type
-
-
-def _feed_id_params(params: dict[str, Any]) -> dict[str, Any]:
-    # The same list in another format is the same feed; limit only trims it.
-    return {k: v for k, v in params.items() if k != "limit"}
 
 
 @bp.get("/feeds/trending.<fmt:format>")
@@ -108,12 +101,15 @@ def opml() -> Response:
             raise validation_problem({"q": ["every q must name at least one word"]})
         if q not in queries:
             queries.append(q)
-    return cached(tuple(q.canonical() for q in queries), lambda: _opml_body(queries))
+    scope: str = args["scope"]
+    return cached((tuple(q.canonical() for q in queries), scope),
+                  lambda: _opml_body(queries, scope))
 
 
-def _opml_body(queries: list[query.Query]) -> tuple[bytes, str]:
-    base = services().config.base
-    outlines = [Outline(text=q.canonical(), xml_url=keyword_url(base, "atom", q),
-                        html_url=page_url(base, q, "current"))
+def _opml_body(queries: list[query.Query], scope: str) -> tuple[bytes, str]:
+    """One outline per query; `scope` carries into every outline's URLs (SPEC 6)."""
+    base = request_base()
+    outlines = [Outline(text=q.canonical(), xml_url=keyword_feed_url(base, "atom", q, scope),
+                        html_url=page_url(base, q, scope))
                 for q in queries]
     return render_opml("trendfeed keyword feeds", outlines), "text/x-opml; charset=utf-8"
