@@ -8,6 +8,7 @@ and gunicorn's control socket, so that two instances on one machine never share 
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -23,12 +24,16 @@ from gunicorn.config import KNOWN_SETTINGS
 from . import observe
 
 GUNICORN_SETTINGS: dict[str, Any] = {
-    "worker_class": "gthread",
-    "threads": 4,
-    # Open connections per worker. Without a cap, a burst of new connections can all land
-    # on the worker that wakes first, leaving the others idle (seen in the benchmark: a
-    # third of the throughput); with it, the excess waits for the next worker.
-    "worker_connections": 100,
+    # Connections on a gevent event loop, Flask in threads (service/worker.py): the server
+    # faces clients directly, and an idle or slow client must cost no thread.
+    "worker_class": "service.worker.Worker",
+    "threads": 4,  # per worker, for the requests that reach Flask (cache misses, writes)
+    # Open connections per worker: one worker alone holds 1,000 idle clients and still
+    # takes new ones (the kernel may hand most connections to one worker).
+    "worker_connections": 2000,
+    # Seconds a kept-alive connection may stay idle, and also how long a client has to
+    # send a whole request head: the gevent worker closes a connection whose request has
+    # not arrived by then.
     "keepalive": 5,
     "limit_request_line": 8190,  # the largest gunicorn allows; longer URLs get its 414
     "timeout": 30,
@@ -105,6 +110,25 @@ def control_socket(folder: Path) -> dict[str, Any]:
     return {"control_socket": str(path)}
 
 
+FILES_BESIDE_CONNECTIONS = 64  # a worker's other descriptors: logs, store, metrics files
+
+
+def allow_open_files(connections: int) -> int:
+    """Raise this process's soft limit on open files (the workers inherit it) so that a
+    worker can hold `connections` connections, as far as the hard limit allows (the soft
+    limit is often 1,024); returns how many connections a worker can then hold."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + FILES_BESIDE_CONNECTIONS
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    allowed = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if allowed > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
+    else:
+        allowed = soft
+    return max(1, min(connections, allowed - FILES_BESIDE_CONNECTIONS))
+
+
 def run(*, host: str, port: int, workers: int, load_app: Callable[[], Any],
         folder: Path | None = None, **overrides: Any) -> int:
     """Serve the WSGI app that `load_app()` makes in each worker (the service, from the
@@ -119,6 +143,14 @@ def run(*, host: str, port: int, workers: int, load_app: Callable[[], Any],
     socket = control_socket(folder)
     options = {**GUNICORN_SETTINGS, "bind": bind, "workers": workers,
                "child_exit": _child_exit, **socket, **overrides}
+    connections = allow_open_files(options["worker_connections"])
+    if connections < options["worker_connections"]:
+        # Past the limit, accept() would fail; below it, a full worker leaves new
+        # connections to the others.
+        print(f"open files: the hard limit allows {connections} connections per worker "
+              f"(of {options['worker_connections']}); raise it with ulimit -Hn",
+              file=sys.stderr)
+        options["worker_connections"] = connections
     if "control_socket" in options and not options.get("control_socket_disable"):
         print(f"control socket: {options['control_socket']} "
               f"(gunicornc -s {options['control_socket']})", file=sys.stderr)
