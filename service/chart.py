@@ -44,8 +44,25 @@ def _axis_bottom(worst: int) -> int:
     return -(-worst // 100) * 100
 
 
+MAX_POINTS = 300  # a chart of a paper that trended for years stays a few hundred points
+
+
+def downsampled(history: list[RankEntry], most: int = MAX_POINTS) -> list[RankEntry]:
+    """At most `most` entries, evenly spread, the first and the last kept, and each kept
+    entry the best-ranked of the run it stands for (a peak is never sampled away)."""
+    if len(history) <= most:
+        return history
+    step = len(history) / most
+    runs = [history[round(i * step):round((i + 1) * step)] for i in range(most)]
+    kept = [min(run, key=lambda h: h.best_rank) for run in runs if run]
+    kept[0], kept[-1] = history[0], history[-1]
+    return kept
+
+
 def rank_chart(history: list[RankEntry], max_listed: int = 20) -> RankChart:
-    """The chart of `history` (in snapshot order). Pure: coordinates, rounded to tenths."""
+    """The chart of `history` (in snapshot order; downsampled to MAX_POINTS). Pure:
+    coordinates, rounded to tenths."""
+    history = downsampled(history)
     c = RankChart
     plot_w = c.WIDTH - c.LEFT - c.RIGHT
     plot_h = c.HEIGHT - c.TOP - c.BOTTOM

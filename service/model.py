@@ -205,13 +205,18 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RankEntry:
-    """One snapshot that held a paper: where and when, its rank and upvotes there."""
+    """One list day of a paper's history: the day's last snapshot that held it (where and
+    when, its rank and upvotes there), with its best rank that day and how many of the
+    day's lists held it. At the upstream's 15-minute cadence a paper that trends for a
+    week is on hundreds of lists: its history stays one entry a day."""
 
     snapshot_id: int
     list_date: dt.date
     ingested_at: dt.datetime
     rank: int
     upvotes: int | None
+    best_rank: int  # its best rank that day
+    lists: int  # how many of the day's lists held it
 
 
 class DataState(NamedTuple):

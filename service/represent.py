@@ -46,6 +46,7 @@ def paper_dict(paper: Paper) -> dict[str, Any]:
 def history_dict(entry: RankEntry) -> dict[str, Any]:
     return {"snapshot_id": entry.snapshot_id, "list_date": entry.list_date.isoformat(),
             "ingested_at": rfc3339(entry.ingested_at), "rank": entry.rank,
+            "best_rank": entry.best_rank, "lists": entry.lists,
             "upvotes": entry.upvotes}
 
 

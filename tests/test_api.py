@@ -126,9 +126,9 @@ def test_one_paper_with_its_history(client: Any, loaded_app: Any) -> None:
     assert body["arxiv_id"] == "2403.99901" and body["rank"] == 2
     assert body["history"] == [
         {"snapshot_id": 1, "list_date": "2026-03-17", "ingested_at": "2026-11-27T08:00:00Z",
-         "rank": 1, "upvotes": None},
+         "rank": 1, "best_rank": 1, "lists": 1, "upvotes": None},
         {"snapshot_id": 2, "list_date": "2026-11-28", "ingested_at": "2026-11-28T08:00:00Z",
-         "rank": 2, "upvotes": 41}]
+         "rank": 2, "best_rank": 2, "lists": 1, "upvotes": 41}]
 
 
 def test_snapshots_listing_latest_and_by_id(client: Any, loaded_app: Any) -> None:

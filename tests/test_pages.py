@@ -85,7 +85,7 @@ def test_the_paper_page_draws_the_rank_history_as_an_accessible_chart(app: Any) 
 def test_the_rank_chart_is_laid_out_in_python() -> None:
     def entry(i: int, rank: int) -> RankEntry:
         day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
-        return RankEntry(i + 1, day, dt.datetime.combine(day, dt.time()), rank, None)
+        return RankEntry(i + 1, day, dt.datetime.combine(day, dt.time()), rank, None, rank, 1)
 
     one = rank_chart([entry(0, 7)])
     assert one.points[0].x == RankChart.LEFT + (RankChart.WIDTH - RankChart.LEFT

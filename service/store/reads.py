@@ -126,14 +126,22 @@ def find_paper(conn: sa.Connection, ref: str) -> Paper | None:
 
 
 def history(conn: sa.Connection, paper_id: str) -> list[RankEntry]:
-    """Every snapshot that held the paper, in snapshot order."""
+    """The paper's history, one entry per list day (in order): that day's last snapshot
+    holding it, its best rank that day and how many of the day's lists held it."""
+    num = sa.select(papers.c.num).where(papers.c.id == paper_id).scalar_subquery()
+    days = (sa.select(sa.func.max(ranks.c.snapshot_id).label("last"),
+                      sa.func.min(ranks.c.rank).label("best"),
+                      sa.func.count().label("lists"))
+            .select_from(ranks.join(snapshots, snapshots.c.id == ranks.c.snapshot_id))
+            .where(ranks.c.paper_num == num).group_by(snapshots.c.list_date).subquery())
     stmt = (sa.select(ranks.c.snapshot_id, snapshots.c.list_date, snapshots.c.ingested_at,
-                      ranks.c.rank, ranks.c.upvotes)
-            .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num)
-                         .join(snapshots, snapshots.c.id == ranks.c.snapshot_id))
-            .where(papers.c.id == paper_id).order_by(ranks.c.snapshot_id))
-    return [RankEntry(r.snapshot_id, r.list_date, r.ingested_at, r.rank, r.upvotes)
-            for r in conn.execute(stmt)]
+                      ranks.c.rank, ranks.c.upvotes, days.c.best, days.c.lists)
+            .select_from(days.join(ranks, sa.and_(ranks.c.snapshot_id == days.c.last,
+                                                  ranks.c.paper_num == num))
+                         .join(snapshots, snapshots.c.id == days.c.last))
+            .order_by(ranks.c.snapshot_id))
+    return [RankEntry(r.snapshot_id, r.list_date, r.ingested_at, r.rank, r.upvotes,
+                      best_rank=r.best, lists=r.lists) for r in conn.execute(stmt)]
 
 
 _COMPARE = {">": "__gt__", ">=": "__ge__", "<": "__lt__", "<=": "__le__", "=": "__eq__"}

@@ -28,6 +28,11 @@ from .schema import meta, paper_undo, papers, ranks, search_key, snapshots, sour
 from .search import index_rows, unindex
 
 _IN_CHUNK = 500
+# How many of the latest snapshots can be undone one after another. Each snapshot
+# journals the papers it changed, whole rows: at the upstream's 15-minute cadence that
+# is about 50 rows of a few kB a list, gigabytes a year if kept for every list; the
+# journal of older snapshots is dropped as new ones arrive (docs/design.md, retention).
+UNDO_DEPTH = 100
 _JOURNALLED = [c for c in papers.columns if c.name != "num"]
 
 
@@ -201,9 +206,23 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
     conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
                  .values(new_count=new_count))
     index_rows(conn, to_index)
+    _forget_old_journal(conn)
     stored = reads.snapshot(conn, snapshot_id)
     assert stored is not None
     return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count), True
+
+
+def _forget_old_journal(conn: sa.Connection) -> None:
+    """Keep the undo journal of the UNDO_DEPTH latest snapshots only; older ones can no
+    longer be undone (`undo_from` says from where on they can)."""
+    oldest_kept = (sa.select(snapshots.c.id).order_by(snapshots.c.id.desc())
+                   .offset(UNDO_DEPTH - 1).limit(1).scalar_subquery())
+    cut = conn.execute(sa.select(oldest_kept)).scalar()
+    if cut is None:
+        return
+    conn.execute(paper_undo.delete().where(paper_undo.c.snapshot_id < cut))
+    conn.execute(meta.update().where(meta.c.key == "undo_from", meta.c.value < cut)
+                 .values(value=cut))
 
 
 def _refresh_latest(conn: sa.Connection, latest: Snapshot,
@@ -245,8 +264,9 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
         raise UndoError("the store holds no snapshot: nothing to undo")
     journal_from = reads.meta_value(conn, "undo_from") or 1
     if latest.id < journal_from:
-        raise UndoError(f"snapshot {latest.id} was stored before this version of trendfeed "
-                        "kept an undo journal: it cannot be undone")
+        raise UndoError(f"snapshot {latest.id} cannot be undone: only the {UNDO_DEPTH} latest "
+                        "snapshots can (and none stored before this version of trendfeed "
+                        "kept an undo journal)")
     journal = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
                            .where(paper_undo.c.snapshot_id == latest.id)).all()
     nums = [num for num, _ in journal]
