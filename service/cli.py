@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from .sources import SOURCE_FORMATS, SourceError
 from .store import Store, StoreError, UndoError, open_store
 from .store.backup import BackupError
 from .store.engine import safe_url
+from .supervise import Supervisor, watch_parent
 
 SAMPLE_NAME = "sample-trending.txt"
 
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "refresh", help="fetch TRENDFEED_SOURCE_URL once, or keep it current (--every)")
     refresh.add_argument("--every", type=float, metavar="SECONDS",
                          help="run as the store's refresher, attempting every SECONDS")
+    refresh.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # set by serve
 
     backup = commands.add_parser("backup", help="a consistent copy of an SQLite store")
     backup.add_argument("path", help="the new file to write")
@@ -134,8 +135,13 @@ def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
         config = dataclasses.replace(config, refresh_interval=args.every)
     store = open_store(config.database_url)
     refresher = Refresher(config, store)
-    if args.every is None:
-        state = refresher.run_once()
+    if args.every is None:  # one attempt, as the store's refresher: elected like any other
+        with store.refresher_lock() as lock:
+            if not lock.ensure():
+                print("trendfeed: another refresher holds this store's election: not "
+                      "fetched (its outcomes are in /api/v1/status)", file=sys.stderr)
+                return 1
+            state = refresher.run_once(lock)
         if not state.healthy:
             raise UsageError(f"{config.source_url}: {state.last_error} (not applied)")
         print(f"{state.last_outcome}: {config.source_url}")
@@ -146,6 +152,8 @@ def _cmd_refresh(args: argparse.Namespace, config: Config) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if args.parent is not None:  # started by `serve`: stop when it is gone
+        watch_parent(stop, args.parent)
     refresher.run(stop)
     return 0
 
@@ -186,16 +194,17 @@ def _cmd_snapshots(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _start_refresher(config: Config) -> subprocess.Popen[bytes] | None:
-    """`trendfeed refresh --every` beside the server when a source is configured; it is
-    elected per store, so several servers on one store run one refresher between them."""
+def _start_refresher(config: Config) -> Supervisor | None:
+    """`trendfeed refresh --every` beside the server when a source is configured, started
+    again whenever it exits; it is elected per store, so several servers on one store
+    run one refresher between them."""
     if not config.source_url:
         return None
     command = [sys.executable, "-m", "service.cli", "refresh",
-               "--every", str(config.refresh_interval)]
+               "--every", str(config.refresh_interval), "--parent", str(os.getpid())]
     print(f"refresher: {config.source_url} every {config.refresh_interval} s "
-          "(elected per store)", file=sys.stderr)
-    return subprocess.Popen(command)
+          "(elected per store, restarted when it exits)", file=sys.stderr)
+    return Supervisor(command, interval=config.refresh_interval).start()
 
 
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
@@ -223,11 +232,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
                        load_app=lambda: create_app(config), folder=folder)
         finally:
             if refresher is not None:
-                refresher.terminate()
-                try:
-                    refresher.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    refresher.kill()
+                refresher.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from ..health import PRIVATE_ERRORS, source_health
 from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
 from ..http.caching import Rendered, cache, cached, json_body
 from ..http.pagination import MAX_ID, Cursor, decode
 from ..http.problems import Problem, validation_problem
-from ..ingest import MAX_INPUT_BYTES, ingest_bytes
+from ..ingest import MAX_INPUT_BYTES, ingest_bytes, utcnow
 from ..listing import Listing, sort_keys
 from ..model import SourceState
 from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
@@ -221,25 +222,28 @@ def undo(snapshot_ref: str) -> Response:
 
 def _source_status(url: str, interval: int, state: SourceState | None,
                    details: bool) -> dict[str, Any]:
-    """The upstream's health as the refresher last recorded it. Without `details` (an
-    anonymous caller, unless configured public) the source URL, the error text that
-    names it, and the refresher's host are left out."""
+    """The upstream's health as the refresher last recorded it, "degraded" also when its
+    next attempt is overdue by more than an interval (a stalled or dead refresher).
+    Without `details` (an anonymous caller, unless configured public) the source URL,
+    the refresher's host, and any error text that could name the source, the store or
+    a driver are left out; the kind of failure and the times are always shown."""
     def moment(value: dt.datetime | None) -> str | None:
         return rfc3339(value) if value else None
 
-    if state is not None and not details:
-        error = state.last_error.replace(url, "<source>") if state.last_error else None
-        state = dataclasses.replace(state, last_error=error, holder=None)
-
-    found = state if state is not None and state.url == url else None
-    health = "off" if not url else "never" if found is None else \
-        "ok" if found.healthy else "degraded"
+    health, late = source_health(url, state, interval, utcnow())
+    found = state if health not in ("off", "never") else None
+    error = found.last_error if found else None
+    if found is not None and not details:
+        error = error.replace(url, "<source>") if error else None
+        if found.last_outcome in PRIVATE_ERRORS:  # a store's or a program's own words
+            error = f"the attempt failed ({found.last_outcome}): details for token holders"
+        found = dataclasses.replace(found, holder=None)
     return {"url": (url or None) if details else None, "refresh_interval": interval,
-            "health": health,
+            "health": health, "overdue": late,
             "last_attempt": moment(found.last_attempt) if found else None,
             "last_success": moment(found.last_success) if found else None,
             "last_outcome": found.last_outcome if found else None,
-            "last_error": found.last_error if found else None,
+            "last_error": error,
             "last_error_at": moment(found.last_error_at) if found else None,
             "next_attempt": moment(found.next_attempt) if found else None,
             "failures": found.failures if found else 0,
