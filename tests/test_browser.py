@@ -241,14 +241,14 @@ def test_the_atom_url_shown_for_diffusion_holds_the_same_papers(
     watched = new_page()
     page = watched.page
     page.goto(site.base + "/?q=diffusion")
-    atom_url = page.get_by_label("Atom", exact=True).input_value()
+    atom_url = page.get_by_label("Atom", exact=True).inner_text()
     assert atom_url == f"{site.base}/feeds/trending.atom?q=diffusion"
     feed = feedparser.parse(httpx.get(atom_url, timeout=30).content)
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "atom10"
     api = httpx.get(f"{site.base}/api/v1/papers",
                     params={"q": "diffusion", "limit": 200}, timeout=30).json()["items"]
-    # the feed holds the default 50; the sample's diffusion papers are fewer than that
+    # the feed holds the whole list's matches by default
     assert len(api) < 50
     assert [entry.title for entry in feed.entries] == [item["title"] for item in api]
     assert [entry.title for entry in feed.entries] == page.locator(
@@ -262,7 +262,7 @@ def test_a_copied_feed_url_is_a_feed(site: LiveServer, new_page: Any) -> None:
     page.goto(site.base + "/?q=%22neural+operator%22")
     copied: list[str] = []
     for label in ("Atom", "RSS", "JSON Feed"):
-        shown = page.get_by_label(label, exact=True).input_value()
+        shown = page.get_by_label(label, exact=True).inner_text()
         button = page.get_by_role("button", name=f"Copy the {label} URL")
         assert button.is_visible()
         button.click()
@@ -344,9 +344,10 @@ def test_the_pages_read_well_on_a_phone_and_in_the_dark(
         watched = new_page(viewport=PHONE, color_scheme=scheme, is_mobile=True,
                            has_touch=True, device_scale_factor=2)
         page = watched.page
-        page.goto(site.base + "/?q=diffusion")
+        page.goto(site.base + "/?q=diffusion&scope=all")
         # nothing wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert_urls_whole(page)
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
         suffix = "" if scheme == "light" else "-dark"
@@ -364,6 +365,69 @@ def test_the_pages_read_well_on_a_phone_and_in_the_dark(
     watched.page.goto(site.base + "/?q=diffusion")
     shots(watched.page, "home-desktop-dark.png")
     watched.assert_clean()
+
+
+URL_LAYOUT = """() => [...document.querySelectorAll("code.url")].map(box => ({
+    text: box.textContent, copy: box.closest(".url-row").querySelector("[data-copy]")
+        .getAttribute("data-copy"),
+    fits: box.scrollWidth <= box.clientWidth,
+    lines: new Set([...box.querySelectorAll("span")].flatMap(
+        s => [...s.getClientRects()].map(r => Math.round(r.top)))).size,
+    pieces: [...box.querySelectorAll("span")].map(s => ({
+        text: s.textContent, rects: s.getClientRects().length}))}))"""
+
+
+def assert_urls_whole(page: Any) -> list[dict[str, Any]]:
+    """Every URL box shows its whole URL (the one its button copies), fits its box, and
+    wraps, if at all, only between pieces ending in '/', '?' or '&' (a piece never
+    breaks: one line box each)."""
+    boxes: list[dict[str, Any]] = page.evaluate(URL_LAYOUT)
+    assert boxes
+    for box in boxes:
+        assert box["text"] == box["copy"], box
+        assert box["fits"], box
+        for piece in box["pieces"]:
+            assert piece["rects"] == 1, (box["text"], piece)
+            assert not any(c in "/?&" for c in piece["text"].rstrip("/?&")), piece
+    return boxes
+
+
+def test_an_error_page_has_the_sites_look_and_a_way_on(
+        site: LiveServer, new_page: Any, shots: Any) -> None:
+    """A browser following a stale or mistyped link gets a page, not raw JSON; the same
+    address answers problem+json to a program."""
+    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        watched = new_page(viewport=viewport)
+        page = watched.page
+        response = page.goto(site.base + "/papers/no-such-paper")
+        assert response is not None and response.status == 404
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.headers["cache-control"] == "no-store"
+        assert page.locator("h1").inner_text() == "No such paper"
+        assert "no paper with id 'no-such-paper'" in page.get_by_role("alert").inner_text()
+        assert page.title() == "404 Not Found · trendfeed"
+        # styled by the site's sheet (a 404 deeper down finds it too)
+        assert page.evaluate("getComputedStyle(document.querySelector('.error'))"
+                             ".borderRadius") == "6px"
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shots(page, f"error-404-{suffix}.png", full_page=True)
+        page.get_by_label("Search papers").fill("diffusion")
+        page.get_by_label("Search papers").press("Enter")
+        page.wait_for_url(re.compile(r"/\?q=diffusion&scope=all$"))
+        assert shown_ids(page) == api_ids(site.base, "diffusion", "all")
+        watched.assert_clean()
+    watched = new_page()
+    response = watched.page.goto(site.base + "/no/such/page/at/all")
+    assert response is not None and response.status == 404
+    assert watched.page.evaluate("getComputedStyle(document.querySelector('.error'))"
+                                 ".borderRadius") == "6px"
+    watched.page.get_by_role("link", name="See the trending papers").click()
+    watched.page.wait_for_url(site.base + "/")
+    watched.assert_clean()
+    for path in ("/papers/no-such-paper", "/no/such/page/at/all"):
+        program = httpx.get(site.base + path, timeout=30)
+        assert program.status_code == 404
+        assert program.headers["content-type"] == "application/problem+json"
 
 
 def test_the_pages_work_without_javascript(site: LiveServer, new_page: Any) -> None:
@@ -385,14 +449,16 @@ def test_the_pages_work_without_javascript(site: LiveServer, new_page: Any) -> N
 def test_basic_accessibility(site: LiveServer, new_page: Any) -> None:
     watched = new_page()
     page = watched.page
-    for path in ("/", "/?q=diffusion", "/?q=%22broken",
-                 "/papers/forward-learning-of-graph-neural-networks"):
+    for path in ("/", "/?q=diffusion", "/?q=diffusion&scope=all", "/?q=%22broken",
+                 "/papers/forward-learning-of-graph-neural-networks", "/papers/no-such-paper"):
         page.goto(site.base + path)
         assert page.title().strip(), path
         assert page.evaluate("document.documentElement.lang") == "en"
         unlabelled = page.evaluate("""() => [...document.querySelectorAll(
-            'input:not([type=hidden]), select, textarea')].filter(e => !e.labels.length
-            && !e.getAttribute('aria-label')).map(e => e.outerHTML)""")
+            'input:not([type=hidden]), select, textarea, [role=textbox]')].filter(e =>
+            !(e.labels || []).length && !e.getAttribute('aria-label') && !(document
+            .getElementById(e.getAttribute('aria-labelledby')) || {}).textContent)
+            .map(e => e.outerHTML)""")
         assert not unlabelled, (path, unlabelled)
         levels = page.evaluate("""() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
             .map(h => Number(h.tagName[1]))""")

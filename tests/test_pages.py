@@ -4,26 +4,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 
 from service.chart import RankChart, rank_chart
+from service.ingest import ingest_bytes
 from service.model import RankEntry
-from service.routes.pages import snippet
+from service.routes.pages import authors_brief, snippet
 
-from .conftest import HF_JSON, ingest_file, ingest_text
+from .conftest import HF_JSON, NOW, ingest_file, ingest_text
 
 FORWARD = "forward-learning-of-graph-neural-networks"
 TEMPLATES = Path(__file__).parent.parent / "service" / "templates"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 def page_of(response: Any) -> Any:
     return lxml.html.fromstring(response.data)
+
+
+def url_boxes(page: Any) -> list[str]:
+    """The text of every URL box for copying, as a person selecting it would copy it."""
+    return [box.text_content() for box in page.xpath("//code[@class='url']")]
 
 
 def listed_ids(page: Any) -> list[str]:
@@ -142,12 +151,26 @@ def test_the_paper_page_escapes_source_text(app: Any) -> None:
     assert not listed.xpath("//script[not(@src)] | //img | //b | //*[@onerror]")
 
 
-def test_an_unknown_paper_is_a_404_problem(client: Any) -> None:
+def test_an_unknown_paper_is_a_404_problem_or_page(client: Any) -> None:
     response = client.get("/papers/no-such-paper")
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
     assert "no-such-paper" in response.get_json(force=True)["detail"]
     assert client.get("/papers/no-such-paper").status_code == 404  # never cached
+    page = client.get("/papers/no-such-paper", headers=BROWSER)  # (test_error_pages.py)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_a_paper_without_an_arxiv_id_links_to_an_arxiv_title_search(
+        client: Any, loaded_app: Any) -> None:
+    links = page_of(client.get(f"/papers/{FORWARD}")).xpath("//p[contains(@class, 'links')]/a")
+    assert [(a.text, a.get("href")) for a in links] == [
+        ("Search arXiv for its title", "https://arxiv.org/search/?query=Forward+Learning+of"
+         "+Graph+Neural+Networks&searchtype=title"),
+        ("code", "https://github.com/facebookresearch/forwardgnn")]
+    ingest_file(store_of(loaded_app), HF_JSON, now=dt.datetime(2026, 11, 28))
+    known = page_of(client.get(f"/papers/{FORWARD}")).xpath("//p[contains(@class, 'links')]/a")
+    assert "Search arXiv for its title" not in [a.text for a in known]  # its arXiv id is known
 
 
 # -- the list page --------------------------------------------------------------------------
@@ -167,9 +190,9 @@ def test_the_list_page_shows_the_list_feeds_and_autodiscovery(client: Any) -> No
     keyword_urls = [f"http://feeds.test/feeds/keyword/neural+operator.{fmt}"
                     for fmt in ("atom", "rss", "json")]
     assert page.xpath("//button[@data-copy]/@data-copy") == [*alternates.values(), *keyword_urls]
-    assert page.xpath("//textarea[@class='url']/text()") == [*alternates.values(), *keyword_urls]
-    for textarea in page.xpath("//textarea"):  # every URL field has its label
-        assert page.xpath(f"//label[@for='{textarea.get('id')}']")
+    assert url_boxes(page) == [*alternates.values(), *keyword_urls]
+    for box in page.xpath("//code[@class='url']"):  # every URL box has its label
+        assert page.xpath(f"//*[@id='{box.get('aria-labelledby')}']/text()")
     assert page.xpath("//a[@download]/@href") == ["http://feeds.test/feeds.opml?q=neural+operator"]
     titles = [a.text_content() for a in page.xpath("//ol[@class='papers']/li//h3/a")]
     assert "Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural Operator for " \
@@ -189,6 +212,74 @@ def test_the_heading_and_the_search_box_show_the_query_as_typed(client: Any) -> 
     # ... while the feeds carry its canonical form
     assert page.xpath("//link[@type='application/atom+xml']/@href") == [
         "http://feeds.test/feeds/trending.atom?q=-video+diffusion"]
+
+
+def test_scope_carries_into_every_feed_url_and_the_opml_link(client: Any) -> None:
+    page = page_of(client.get("/?q=diffusion&scope=all"))
+    feeds = [f"http://feeds.test/feeds/trending.{fmt}?q=diffusion&scope=all"
+             for fmt in ("atom", "rss", "json")]
+    assert page.xpath("//link[@rel='alternate']/@href") == feeds
+    assert url_boxes(page) == feeds == page.xpath("//button[@data-copy]/@data-copy")
+    (opml,) = page.xpath("//a[@download]/@href")
+    assert opml == "http://feeds.test/feeds.opml?q=diffusion&scope=all"
+    outlines = lxml.etree.fromstring(client.get(opml.removeprefix("http://feeds.test")).data)
+    assert outlines.xpath("//outline/@xmlUrl") == [
+        "http://feeds.test/feeds/keyword/diffusion.atom?scope=all"]
+    # a keyword URL is a path: it has no scope, so this search offers none, and says why
+    note = page.xpath("string(//section[@id='subscribe']//p[@class='note'])")
+    assert "covers the latest list only" in note and "scope=all" in note
+    assert page.xpath("//section[@id='subscribe']//p[@class='note']/a/@href") == ["./?q=diffusion"]
+    current = page_of(client.get("/?q=diffusion"))
+    assert url_boxes(current)[3:] == [f"http://feeds.test/feeds/keyword/diffusion.{fmt}"
+                                      for fmt in ("atom", "rss", "json")]
+    assert current.xpath("//a[@download]/@href") == ["http://feeds.test/feeds.opml?q=diffusion"]
+
+
+def test_a_url_box_wraps_only_after_a_slash_a_question_mark_or_an_ampersand(
+        client: Any) -> None:
+    """The boxes once broke a URL mid-word ("trending.ato / m"): each URL is shown as
+    pieces that never break, with a break opportunity (<wbr>) only between them."""
+    page = page_of(client.get("/?q=%22neural+operator%22+-video&scope=all"))
+    boxes = page.xpath("//code[@class='url']")
+    assert len(boxes) == 3
+    for box in boxes:
+        # (libxml2 takes <wbr> for an element holding what follows: read the spans in
+        # document order; Chromium's layout of the same: test_browser.py)
+        pieces = [span.text for span in box.xpath(".//span")]
+        url = "".join(pieces)
+        assert box.text_content() == url and url.startswith("http://feeds.test/feeds/")
+        assert pieces == ["http://", "feeds.test/", "feeds/", pieces[3],
+                          "q=%22neural+operator%22+-video&", "scope=all"]
+        assert pieces[3] in ("trending.atom?", "trending.rss?", "trending.json?")
+        assert [e.tag for e in box.iter() if e is not box] == \
+            ["span", "wbr"] * (len(pieces) - 1) + ["span"]
+        for piece in pieces:  # a piece holds no break point but at its end
+            assert not any(c in "/?&" for c in piece.rstrip("/?&")), piece
+    css = (TEMPLATES.parent / "static" / "site.css").read_text()
+    assert "code.url > span { white-space: nowrap; }" in css
+
+
+def test_the_list_view_shows_authors_when_known(app: Any) -> None:
+    authors = [f"Author Number{i}" for i in range(1, 7)]
+    entries = [{"paper": {"id": "2501.00001", "title": "Six Authored Paper",
+                          "summary": "About six authors.",
+                          "authors": [{"name": name} for name in authors]}},
+               {"paper": {"id": "2501.00002", "title": "Two Authored Paper",
+                          "summary": "About two authors.",
+                          "authors": [{"name": name} for name in authors[:2]]}},
+               {"paper": {"id": "2501.00003", "title": "Anonymous Paper",
+                          "summary": "About nobody.", "authors": []}}]
+    ingest_bytes(store_of(app), json.dumps(entries).encode(), source="inline", now=NOW)
+    page = page_of(app.test_client().get("/"))
+    lines = {li.get("id"): li.xpath("string(.//p[@class='authors'])")
+             for li in page.xpath("//ol[@class='papers']/li")}
+    assert lines == {"paper-2501.00001": "Author Number1, Author Number2, Author Number3 "
+                                         "and 3 more",
+                     "paper-2501.00002": "Author Number1, Author Number2",
+                     "paper-2501.00003": ""}
+    (six,) = page.xpath("//li[@id='paper-2501.00001']//p[@class='authors']")
+    assert six.get("title") == ", ".join(authors)  # the whole list on hover
+    assert authors_brief(tuple(authors[:4])) == ", ".join(authors[:4])  # "and 1 more": no
 
 
 def test_the_list_page_lists_what_the_api_returns(client: Any) -> None:
@@ -260,7 +351,7 @@ def test_the_syntax_help_examples_are_links_that_search(client: Any) -> None:
 
 def test_a_bad_query_is_shown_on_the_page_escaped_and_never_cached(client: Any) -> None:
     for _ in range(2):
-        response = client.get("/?q=%22%3Cscript%3Ex")
+        response = client.get("/?q=%22%3Cscript%3Ex", headers=BROWSER)
         assert response.status_code == 400 and response.content_type.startswith("text/html")
         assert response.headers["Cache-Control"] == "no-store"
         assert "ETag" not in response.headers
@@ -270,10 +361,14 @@ def test_a_bad_query_is_shown_on_the_page_escaped_and_never_cached(client: Any) 
         assert page.xpath("//input[@name='q']/@value") == ['"<script>x']
         assert b"&lt;script&gt;x" in response.data and b"<script>x" not in response.data
         assert not page.xpath("//link[@rel='alternate'] | //ol[@class='papers']")
+    # any other client: the problem+json of every route (test_error_pages.py sweeps these)
+    problem = client.get("/?q=%22%3Cscript%3Ex")
+    assert problem.status_code == 400 and problem.content_type == "application/problem+json"
+    assert "q" in problem.get_json()["errors"]
 
 
 def test_a_bad_scope_is_shown_on_the_page(client: Any) -> None:
-    response = client.get("/?scope=everything")
+    response = client.get("/?scope=everything", headers=BROWSER)
     assert response.status_code == 400
     error = page_of(response).xpath("//p[@class='error']")[0]
     assert error.text_content().startswith("scope: ")
@@ -311,9 +406,11 @@ def test_the_pages_are_cached_with_etags(client: Any, loaded_app: Any, path: str
 
 
 def test_every_page_response_carries_the_security_headers(client: Any) -> None:
-    for path in ("/", "/?q=diffusion", "/?q=%22bad", f"/papers/{FORWARD}", "/papers/nope",
-                 "/static/site.css"):
-        headers = client.get(path).headers
+    for path, accept in (("/", {}), ("/?q=diffusion", {}), ("/?q=%22bad", BROWSER),
+                         ("/?q=%22bad", {}), (f"/papers/{FORWARD}", {}),
+                         ("/papers/nope", BROWSER), ("/papers/nope", {}),
+                         ("/no/such/page", BROWSER), ("/static/site.css", {})):
+        headers = client.get(path, headers=accept).headers
         csp = headers["Content-Security-Policy"]
         directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
         assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"

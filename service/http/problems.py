@@ -1,12 +1,18 @@
-"""Every error the service answers is RFC 9457 problem+json, built here and only here."""
+"""Every error the service answers is built here and only here: RFC 9457 problem+json,
+or, for a browser asking for a web page, the HTML page the web pages register (SPEC 6:
+"the web pages answer a browser with an HTML page that says the same").
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..observe import REQUEST_ID_KEY
@@ -19,6 +25,26 @@ MEDIA_TYPE = "application/problem+json"
 STORE_UNAVAILABLE = "the store is unavailable; try again shortly"
 STORE_RETRY_AFTER = "5"
 _log = logging.getLogger("trendfeed.store")
+ERROR_PAGES = "trendfeed.error_pages"  # app.extensions key of the registered ErrorPages
+# What a problem answer may be, in the order that wins a tie: a client that takes both
+# equally (`*/*`, or no Accept at all: curl, httpx, a feed reader) gets problem+json.
+_ANSWER_TYPES = (MEDIA_TYPE, "application/json", "text/html")
+
+
+@dataclass(frozen=True)
+class ErrorPages:
+    """How the web pages answer an error to a browser (registered by routes/pages.py):
+    `serves()` says whether the current request is one for a web page, `render(status,
+    title, detail)` returns the HTML page saying the problem."""
+
+    serves: Callable[[], bool]
+    render: Callable[[int, str, str], Response]
+
+
+def prefers_html() -> bool:
+    """The request's Accept ranks text/html above problem+json, as a browser's does
+    (`text/html,...,*/*;q=0.8`); `*/*` alone, no Accept and JSON types do not."""
+    return request.accept_mimetypes.best_match(_ANSWER_TYPES) == "text/html"
 
 
 class Problem(HTTPException):
@@ -37,8 +63,6 @@ class Problem(HTTPException):
 def problem_response(status: int, detail: str, *, title: str | None = None,
                      errors: dict[str, list[str]] | None = None,
                      headers: dict[str, str] | None = None) -> Response:
-    from http import HTTPStatus
-
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE,
         "title": title or HTTPStatus(status).phrase,
@@ -54,6 +78,26 @@ def problem_response(status: int, detail: str, *, title: str | None = None,
     return response
 
 
+def _answer(status: int, detail: str, *, title: str | None = None,
+            errors: dict[str, list[str]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    """The problem as problem+json, or as a web page for a browser asking for one. Either
+    way never cached (no-store), and varying by Accept where the page is an option."""
+    pages: ErrorPages | None = current_app.extensions.get(ERROR_PAGES)
+    if pages is None or not pages.serves():
+        return problem_response(status, detail, title=title, errors=errors, headers=headers)
+    if prefers_html():
+        response = pages.render(status, title or HTTPStatus(status).phrase, detail)
+        response.headers["Cache-Control"] = "no-store"
+        for name, value in (headers or {}).items():
+            response.headers[name] = value
+    else:
+        response = problem_response(status, detail, title=title, errors=errors,
+                                    headers=headers)
+    response.vary.add("Accept")
+    return response
+
+
 def validation_problem(errors: dict[str, list[str]]) -> Problem:
     detail = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
     return Problem(400, detail, title="Invalid request parameters", errors=errors)
@@ -62,8 +106,8 @@ def validation_problem(errors: dict[str, list[str]]) -> Problem:
 def _http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if isinstance(exc, Problem):
-        return problem_response(status, exc.description or "", title=exc.title,
-                                errors=exc.errors, headers=exc.extra_headers)
+        return _answer(status, exc.description or "", title=exc.title,
+                       errors=exc.errors, headers=exc.extra_headers)
     headers = {}
     valid_methods = getattr(exc, "valid_methods", None)  # MethodNotAllowed
     if valid_methods:
@@ -71,14 +115,14 @@ def _http_exception(exc: HTTPException) -> Response:
     detail = exc.description or ""
     if isinstance(exc, InternalServerError):
         detail = "the server failed to answer this request"
-    return problem_response(status, detail, headers=headers)
+    return _answer(status, detail, headers=headers)
 
 
 def _store_error(exc: StoreError) -> Response:
     _log.error("store unavailable", extra={"fields": {
         "request_id": request.environ.get(REQUEST_ID_KEY), "method": request.method,
         "path": request.path, "error": str(exc)}})
-    return problem_response(503, STORE_UNAVAILABLE, headers={"Retry-After": STORE_RETRY_AFTER})
+    return _answer(503, STORE_UNAVAILABLE, headers={"Retry-After": STORE_RETRY_AFTER})
 
 
 def register(app: Flask) -> None:

@@ -3,50 +3,41 @@ paper's page (abstract, links, dates, its rank history as a server-drawn SVG cha
 feeds of its keywords), and the few static files they use (a style sheet, the copy
 buttons' script, an icon).
 
-The pages are cached like the feeds (`cached()`: data version, strong ETag, 304), except a
-list page answering a malformed `q` (status 400, shown on the page, never cached). Every
-response from here carries a Content-Security-Policy that lets only this origin's scripts
-and styles run (the templates hold no inline script, style or event handler), `nosniff`
-and a Referrer-Policy. Links between the pages are relative, so they work under any host
+The pages are cached like the feeds (`cached()`: data version, strong ETag, 304); their
+errors never are: a browser gets the list page with a malformed `q` shown on it (400), or
+an error page (error_pages.py), any other client problem+json. Every response from here
+carries a Content-Security-Policy that lets only this origin's scripts and styles run (the
+templates hold no inline script, style or event handler), `nosniff` and a
+Referrer-Policy. Links between the pages are relative, so they work under any host
 name the service is reached by (the CSP's 'self' is that host); the feed, OPML and API URLs
 a visitor copies are absolute, from TRENDFEED_BASE_URL like the feeds' own self links.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
+from flask.blueprints import BlueprintSetupState
 
 from .. import query
 from ..chart import rank_chart
 from ..http.args import PageArgs, load
-from ..http.caching import Rendered, cached
-from ..http.problems import Problem
+from ..http.caching import Rendered, cached, request_base
+from ..http.problems import ERROR_PAGES, ErrorPages, Problem, prefers_html
 from ..listing import Listing
 from ..model import Paper
-from ..urls import keyword_url, list_params, query_string, trending_url
-from . import services
+from ..urls import arxiv_title_search, keyword_url, list_params, query_string, trending_url
+from . import error_pages, services
+from .page_frame import HTML, SECURITY_HEADERS, STATIC, shown, static_file, static_url
 
 bp = Blueprint("pages", __name__)
 
 PAGE_LIMIT = 200  # papers on the list page (the API's largest page: the same list)
-HTML = "text/html; charset=utf-8"
-URL_CHARS_PER_LINE = 36  # of a feed URL field, in the feeds panel's width
 SNIPPET_CHARS = 240  # the abstract's opening lines shown before it is expanded
-SECURITY_HEADERS = (
-    ("Content-Security-Policy",
-     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "strict-origin-when-cross-origin"),
-)
+AUTHORS_SHOWN = 3  # names in the list view before "and N more"
 # (format, label, media type) of the feeds a page offers
 FEED_LINKS = (("atom", "Atom", "application/atom+xml"), ("rss", "RSS", "application/rss+xml"),
               ("json", "JSON Feed", "application/feed+json"))
@@ -59,10 +50,6 @@ EXAMPLES = (
     ("author:smith", "by an author"),
     ("upvotes:>=50", "50 upvotes or more"),
 )
-# The static files: name -> media type. Nothing else is ever served from static/.
-STATIC = {"site.css": "text/css; charset=utf-8",
-          "site.js": "text/javascript; charset=utf-8",
-          "icon.svg": "image/svg+xml"}
 STATIC_MAX_AGE = 365 * 86400  # URLs carry the file's hash (?v=), so they may be kept long
 
 
@@ -73,19 +60,14 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+@bp.record_once
+def _register_error_pages(state: BlueprintSetupState) -> None:
+    """A browser asking for a page gets an HTML error page (SPEC 6); see error_pages."""
+    state.app.extensions[ERROR_PAGES] = ErrorPages(serves=error_pages.serves,
+                                                   render=error_pages.render)
+
+
 # -- static files ---------------------------------------------------------------------
-
-
-@cache
-def _static_file(name: str) -> tuple[bytes, str]:
-    """(bytes, short hash) of a known static file, read once per process."""
-    body = resources.files("service").joinpath("static", name).read_bytes()
-    return body, hashlib.sha256(body).hexdigest()[:12]
-
-
-def static_url(root: str, name: str) -> str:
-    """The relative URL of a static file, versioned by its content."""
-    return f"{root}static/{name}?v={_static_file(name)[1]}"
 
 
 @bp.get("/static/<name>")
@@ -93,7 +75,7 @@ def static(name: str) -> Response:
     """A file of service/static/ by its exact name (no paths, nothing unlisted)."""
     if name not in STATIC:
         raise Problem(404, f"no static file {name[:100]!r}", errors={"name": ["unknown"]})
-    body, digest = _static_file(name)
+    body, digest = static_file(name)
     response = Response(body, content_type=STATIC[name])
     response.set_etag(digest)
     response.cache_control.public = True
@@ -107,29 +89,22 @@ def static(name: str) -> Response:
 # -- the list page --------------------------------------------------------------------
 
 
-# What the page never echoes from a typed q: characters HTML forbids (C0 and C1
-# controls but tab/newline, noncharacters, lone surrogates) and the bidi embedding and
-# override controls that would reorder the rest of the line around them.
-_NOT_SHOWN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                        "\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-
-
-def _shown(typed: str) -> str:
-    return _NOT_SHOWN.sub("", typed)
-
-
 @bp.get("/")
 def index() -> Response:
     """The latest list (or the whole history), filtered by q, with its feed URLs. A bad q
-    is shown on the page (status 400) rather than as problem+json: people read this one."""
-    raw_q = _shown(request.args.get("q", ""))
+    is shown to a browser on the page itself (status 400, never cached); any other client
+    gets the problem+json every other route answers."""
+    raw_q = shown(request.args.get("q", ""))
     try:
         args = load(PageArgs())
     except Problem as problem:
+        if not prefers_html():
+            raise
         body = render_template("index.html", **_index_context(
             raw_q[:1000], query.Query(), "current", problem.description or "bad request"))
         response = Response(body, status=400, content_type=HTML)
         response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Accept")
         return response
     # The page shows q as typed, so the typed text is part of the key (a valid q has at
     # most 256 characters); its canonical form follows from it.
@@ -141,6 +116,11 @@ def _index_body(raw_q: str, q: query.Query, scope: str) -> Rendered:
     return body.encode(), HTML, SECURITY_HEADERS
 
 
+# Where a feed URL shown for copying may wrap: after a '/', '?' or '&' (not inside '//'),
+# never inside a word such as "trending.atom".
+_URL_BREAKS = re.compile(r"(?<=[/?&])(?!/)")
+
+
 @dataclass(frozen=True)
 class FeedUrl:
     label: str
@@ -148,14 +128,14 @@ class FeedUrl:
     url: str
 
     @property
-    def rows(self) -> int:
-        """Lines its read-only field needs to show the whole URL in the feeds panel."""
-        return min(4, -(-len(self.url) // URL_CHARS_PER_LINE))
+    def segments(self) -> list[str]:
+        """The URL in the pieces its box may wrap between (each piece never breaks)."""
+        return [piece for piece in _URL_BREAKS.split(self.url) if piece]
 
 
 def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) -> dict[str, Any]:
     svc = services()
-    base = svc.config.base
+    base = request_base()
     store = svc.store
     papers: list[Paper] = []
     total = 0
@@ -168,9 +148,10 @@ def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) ->
     mark_new = latest is not None and store.count_snapshots() > 1
     feeds = [FeedUrl(label, media_type, trending_url(base, fmt, q, scope))
              for fmt, label, media_type in FEED_LINKS]
-    keyword_feeds = [FeedUrl(label, media_type, keyword_url(base, fmt, q)
-                             + query_string(list_params(query.Query(), scope)))
-                     for fmt, label, media_type in FEED_LINKS] if q else []
+    # A keyword URL is a path, for readers that drop query strings; it names the latest
+    # list only (a path has no scope), so a search of every paper seen offers none.
+    keyword_feeds = [FeedUrl(label, media_type, keyword_url(base, fmt, q))
+                     for fmt, label, media_type in FEED_LINKS] if q and scope == "current" else []
     api_params: dict[str, Any] = {"q": q.canonical()} if q else {}
     if scope != "current":
         api_params["scope"] = scope
@@ -181,7 +162,7 @@ def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) ->
         "papers": papers, "total": total, "limit": PAGE_LIMIT, "latest": latest,
         "mark_new": mark_new, "new_ids": {p.id for p in papers if mark_new and is_new(p)},
         "feeds": [] if error else feeds, "keyword_feeds": [] if error else keyword_feeds,
-        "opml_url": f"{base}/feeds.opml?{urlencode({'q': q.canonical()})}" if q else None,
+        "opml_url": f"{base}/feeds.opml{query_string(list_params(q, scope))}" if q else None,
         "api_url": f"{base}/api/v1/papers{query_string(api_params)}",
         "examples": [(example, meaning, _example_href(example, scope))
                      for example, meaning in EXAMPLES],
@@ -196,6 +177,14 @@ def is_new(paper: Paper) -> bool:
 def _example_href(example: str, scope: str) -> str:
     params = {"q": example, **({"scope": scope} if scope != "current" else {})}
     return "./" + query_string(params)
+
+
+@bp.app_template_filter("authors_brief")
+def authors_brief(authors: tuple[str, ...], shown_names: int = AUTHORS_SHOWN) -> str:
+    """The first few names, then how many more: a list view line, not the whole list."""
+    if len(authors) <= shown_names + 1:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:shown_names])} and {len(authors) - shown_names} more"
 
 
 @bp.app_template_filter("snippet")
@@ -224,8 +213,8 @@ def _paper_body(paper_ref: str) -> Rendered:
                       errors={"id": ["unknown paper"]})
     history = svc.store.history(found.id)
     body = render_template(
-        "paper.html", root="../", base=svc.config.base, paper=found, history=history,
-        chart=rank_chart(history), keyword_feeds=keyword_feeds(svc.config.base, found),
+        "paper.html", root="../", base=request_base(), paper=found, history=history,
+        chart=rank_chart(history), keyword_feeds=keyword_feeds(request_base(), found),
         formats=FEED_LINKS)
     return body.encode(), HTML, SECURITY_HEADERS
 
@@ -255,6 +244,7 @@ def keyword_feeds(base: str, paper: Paper) -> list[KeywordFeeds]:
     return found
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _page_helpers() -> dict[str, Any]:
-    return {"static_url": static_url}
+    # app-wide: the error pages also render outside this blueprint (an unknown address)
+    return {"static_url": static_url, "arxiv_title_search": arxiv_title_search}

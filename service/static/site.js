@@ -1,8 +1,18 @@
 // trendfeed's pages: copy buttons for the feed URLs. An enhancement only: without this
-// script the URLs are read-only fields to select and copy by hand, and the buttons stay
-// hidden. Served from /static/ (the CSP allows no inline script).
+// script the URLs are text to select and copy by hand, and the buttons stay hidden.
+// Served from /static/ (the CSP allows no inline script).
 (function () {
   "use strict";
+
+  // A URL box is text, not a form field (so that it can wrap between the URL's pieces):
+  // select its contents as a range.
+  function selectAll(field) {
+    var range = document.createRange();
+    range.selectNodeContents(field);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
 
   function copyText(text, field) {
     if (navigator.clipboard && window.isSecureContext) {
@@ -12,7 +22,7 @@
     return new Promise(function (resolve, reject) {
       if (!field) { reject(new Error("nothing to select")); return; }
       field.focus();
-      field.select();
+      selectAll(field);
       if (document.execCommand && document.execCommand("copy")) { resolve(); } else { reject(new Error("copy refused")); }
     });
   }
@@ -22,7 +32,10 @@
     function announce(text) { if (status) { status.textContent = text; } }
 
     document.querySelectorAll(".url-row .url").forEach(function (field) {
-      field.addEventListener("focus", function () { field.select(); });
+      field.addEventListener("focus", function () { selectAll(field); });
+      field.addEventListener("click", function () {
+        if (window.getSelection().isCollapsed) { selectAll(field); }
+      });
     });
 
     document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
@@ -38,7 +51,7 @@
           window.clearTimeout(timer);
           timer = window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
         }, function () {
-          if (field) { field.focus(); field.select(); }
+          if (field) { field.focus(); selectAll(field); }
           announce("Press Ctrl+C (or \u2318C) to copy the selected URL.");
         });
       });
