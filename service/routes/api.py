@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..health import PRIVATE_ERRORS, source_health
 from ..http.args import IngestArgs, PapersArgs, SnapshotsArgs, load
-from ..http.caching import Rendered, cache, cached, json_body
+from ..http.caching import Rendered, cache, cached, json_body, request_base
 from ..http.pagination import MAX_ID, Cursor, decode
 from ..http.problems import Problem, validation_problem
 from ..ingest import MAX_INPUT_BYTES, ingest_bytes, utcnow
@@ -33,7 +33,7 @@ INGEST_TYPES = {"text/plain": "text", "application/json": "hf-json"}
 
 def _next_link(path: str, params: dict[str, Any], cursor: str) -> str:
     query = urlencode({**{k: v for k, v in params.items() if v is not None}, "cursor": cursor})
-    return f'<{services().config.base}{path}?{query}>; rel="next"'
+    return f'<{request_base()}{path}?{query}>; rel="next"'
 
 
 def _page(items: list[Any], total: int, next_cursor: str | None, path: str,
