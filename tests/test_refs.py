@@ -45,3 +45,13 @@ def test_a_paper_is_found_by_every_form_people_paste(refs_client: Any, ref: str)
 def test_anything_else_is_a_404_naming_the_id(refs_client: Any, ref: str) -> None:
     answer = refs_client.get(f"/api/v1/papers/{quote(ref, safe='')}")
     assert answer.status_code == 404 and answer.json["errors"] == {"id": ["unknown"]}
+
+
+def test_a_page_reached_by_a_pasted_url_links_its_style_and_pages_from_the_root(
+        refs_client: Any) -> None:
+    page = refs_client.get(f"/papers/https://arxiv.org/abs/{ARXIV}v2",
+                           headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="../../../../../static/site.css' in page.text
+    plain = refs_client.get(f"/papers/{ARXIV}", headers={"Accept": "text/html"})
+    assert 'href="../static/site.css' in plain.text

@@ -213,7 +213,10 @@ def _paper_body(paper_ref: str) -> Rendered:
                       errors={"id": ["unknown paper"]})
     history = svc.store.history(found.id)
     body = render_template(
-        "paper.html", root="../", base=request_base(), paper=found, history=history,
+        # Relative links climb out of the ref as requested: a pasted URL keeps its slashes
+        # (/papers/https://arxiv.org/abs/ID is five folders deep).
+        "paper.html", root="../" * (1 + paper_ref.count("/")), base=request_base(),
+        paper=found, history=history,
         chart=rank_chart(history), keyword_feeds=keyword_feeds(request_base(), found),
         formats=FEED_LINKS)
     return body.encode(), HTML, SECURITY_HEADERS
