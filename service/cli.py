@@ -25,7 +25,7 @@ from .http.hosts import LinkBases
 from .ingest import ingest_bytes, load
 from .listing import SCOPES, Listing
 from .represent import paper_dict, snapshot_dict
-from .sources import SOURCE_FORMATS, SourceError
+from .sources import SOURCE_FORMATS, InvalidEntries, SourceError
 from .store import Store, StoreError, UndoError, open_store
 from .store.backup import BackupError
 from .store.engine import safe_url
@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("source", help="a file, '-' for standard input, or an http(s) URL")
     ingest.add_argument("--format", choices=("auto", *SOURCE_FORMATS), default="auto")
     ingest.add_argument("--date", type=_date, help="the list date, YYYY-MM-DD")
+    ingest.add_argument("--skip-invalid", action="store_true",
+                        help="apply an hf-json list without its invalid entries (each is "
+                        "named on standard error) instead of refusing it")
 
     papers = commands.add_parser("papers", help="list stored papers")
     papers.add_argument("--q", help="a keyword query, as in the feeds")
@@ -93,16 +96,29 @@ def load_sample_if_empty(store: Store) -> str | None:
 
 
 def _ingest(config: Config, source: str, **options: object) -> int:
+    """The summary line on standard output (what a script reads); each skipped entry
+    and each warning on standard error, where diagnostics go."""
     data = load(source)
     store = open_store(config.database_url)
-    result = ingest_bytes(store, data, source=source, max_papers=config.max_papers,
-                          **options)  # type: ignore[arg-type]
+    try:
+        result = ingest_bytes(store, data, source=source, max_papers=config.max_papers,
+                              **options)  # type: ignore[arg-type]
+    except InvalidEntries as exc:  # the error line names the first; then every other
+        if not options.get("skip_invalid"):  # (with it: every entry is invalid)
+            exc = exc.hinted("--skip-invalid applies the list without them")
+        print(f"trendfeed: error: {exc}", file=sys.stderr)
+        for entry in exc.entries[1:]:
+            print(f"trendfeed: invalid {entry}", file=sys.stderr)
+        return 2
     print(result.summary())
+    for line in result.details():
+        print(f"trendfeed: {line}", file=sys.stderr)
     return 0
 
 
 def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
-    return _ingest(config, args.source, format=args.format, list_date=args.date)
+    return _ingest(config, args.source, format=args.format, list_date=args.date,
+                   skip_invalid=args.skip_invalid)
 
 
 def _cmd_papers(args: argparse.Namespace, config: Config) -> int:

@@ -94,8 +94,12 @@ class SkippedEntry:
     field: str
     message: str
 
-    def __str__(self) -> str:
-        return f"entry {self.index}, field '{self.field}': {self.message}"
+    def __str__(self) -> str:  # (field "": the entry itself, e.g. not an object)
+        field = f", field '{self.field}'" if self.field else ""
+        return f"entry {self.index}{field}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"index": self.index, "field": self.field, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -265,10 +269,25 @@ class IngestResult:
     warnings: tuple[str, ...] = ()  # optional fields dropped, naming entry and field
 
     def summary(self) -> str:
+        """One line: `snapshot 3: 50 papers, 5 new; 1 entry skipped, 2 warnings`."""
         s = self.snapshot
         if self.unchanged and self.same_content:
-            return f"unchanged: same content as snapshot {s.id} ({s.paper_count} papers)"
-        if self.unchanged:
-            return (f"unchanged: same ranking as snapshot {s.id} ({s.paper_count} papers, "
+            line = f"unchanged: same content as snapshot {s.id} ({s.paper_count} papers)"
+        elif self.unchanged:
+            line = (f"unchanged: same ranking as snapshot {s.id} ({s.paper_count} papers, "
                     f"{self.updated_count} with new text)")
-        return f"snapshot {s.id}: {s.paper_count} papers, {s.new_count} new"
+        else:
+            line = f"snapshot {s.id}: {s.paper_count} papers, {s.new_count} new"
+        counts = [_counted(len(self.skipped), "entry skipped", "entries skipped"),
+                  _counted(len(self.warnings), "warning", "warnings")]
+        counts = [c for c in counts if c]
+        return f"{line}; {', '.join(counts)}" if counts else line
+
+    def details(self) -> list[str]:
+        """One line per skipped entry and per warning, after the summary."""
+        return [f"skipped {e}" for e in self.skipped] + \
+            [f"warning: {w}" for w in self.warnings]
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return "" if not count else f"1 {one}" if count == 1 else f"{count} {many}"

@@ -138,14 +138,29 @@ def _clean_list(values: tuple[str, ...], limit: int, what: str, where: str) -> t
     return tuple(dict.fromkeys(filter(None, map(clean_text, values))))
 
 
+class UnusableText(SourceError):
+    """Nothing usable is left of a paper's title or abstract once cleaned; `part` says
+    which ("title" or "abstract"), so that a list can skip the entry naming its field."""
+
+    def __init__(self, part: str, message: str, where: str) -> None:
+        super().__init__(message, where)
+        self.part = part
+
+
+def _optional(text: str | None) -> str | None:
+    return clean_text(text) or None if text else None
+
+
 def normalize(raw: RawPaper) -> NormalPaper:
-    """Raises SourceError (at the paper's place) when nothing is left of its title or abstract."""
+    """Raises UnusableText (at the paper's place) when nothing is left of its title or
+    abstract. Hard-wrapped text (HF's summaries come wrapped at about 72 characters) is
+    joined by the whitespace rule: a line break is a space like any other."""
     title = clean_title(raw.title)
     abstract = clean_text(raw.abstract)
     if not words(title):
-        raise SourceError("the title has no letters or digits once cleaned", raw.where)
+        raise UnusableText("title", "the title has no letters or digits once cleaned", raw.where)
     if not abstract:
-        raise SourceError("the abstract is empty once cleaned", raw.where)
+        raise UnusableText("abstract", "the abstract is empty once cleaned", raw.where)
     return NormalPaper(
         title=title,
         title_key=title_key(title),
@@ -157,5 +172,11 @@ def normalize(raw: RawPaper) -> NormalPaper:
         upvotes=raw.upvotes,
         links=extract_links(abstract, raw.code_url, raw.project_url),
         published=raw.published,
-        submitter=clean_text(raw.submitter) or None if raw.submitter else None,
+        submitter=_optional(raw.submitter),
+        ai_summary=_optional(raw.ai_summary),
+        thumbnail=_optional(raw.thumbnail),
+        github_stars=raw.github_stars,
+        comments=raw.comments,
+        organization=_optional(raw.organization),
+        hf_daily_at=raw.hf_daily_at,
     )

@@ -81,20 +81,33 @@ def test_a_published_line_out_of_bounds_is_refused_naming_its_line(store: SqlSto
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 @pytest.mark.parametrize("value", ["9999-12-31T23:59:59Z", "2026-11-28T08:00:01Z",
                                    "1990-12-31T23:59:59Z", "1970-01-01T00:00:00Z"])
-def test_an_hf_json_published_date_out_of_bounds_names_entry_and_field(
-        store: SqlStore, value: str) -> None:
-    error = _refused(store, _hf(_entry(0), _entry(1, publishedAt=value)))
-    assert "entry 1, field 'paper.publishedAt'" in str(error), error
+@pytest.mark.parametrize("field", ["publishedAt", "submittedOnDailyAt"])
+def test_an_hf_json_date_out_of_bounds_is_dropped_naming_entry_and_field(
+        store: SqlStore, value: str, field: str) -> None:
+    """Refused until issue 17; SPEC 1.2 now says a bad optional field (a date among them)
+    costs that field only, with a warning naming entry and field: the paper is stored
+    without the date, and the date is never stored."""
+    result = ingest_bytes(store, _hf(_entry(0), _entry(1, **{field: value})), source="bounds",
+                          now=NOW)
+    assert len(result.warnings) == 1, result.warnings
+    assert result.warnings[0].startswith(f"entry 1, field 'paper.{field}': the date ")
+    assert result.warnings[0].endswith("(dropped)")
+    paper = store.paper("2401.00001")
+    assert paper is not None and paper.title == "Paper number 1"
+    assert paper.published is None and paper.hf_daily_at is None
 
 
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_dates_at_the_bounds_are_kept(store: SqlStore) -> None:
-    data = _hf(_entry(0, publishedAt="1991-01-01T00:00:00Z"),
-               _entry(1, publishedAt="2026-11-28T08:00:00Z"))
-    ingest_bytes(store, data, source="bounds", now=NOW)
+    data = _hf(_entry(0, publishedAt="1991-01-01T00:00:00Z",
+                      submittedOnDailyAt="1991-01-01T00:00:00Z"),
+               _entry(1, publishedAt="2026-11-28T08:00:00Z",
+                      submittedOnDailyAt="2026-11-28T08:00:00Z"))
+    assert ingest_bytes(store, data, source="bounds", now=NOW).warnings == ()
     published = {p.arxiv_id: p.published for p in store.papers()}
     assert published == {"2401.00000": dt.datetime(1991, 1, 1),
                          "2401.00001": dt.datetime(2026, 11, 28, 8)}
+    assert {p.arxiv_id: p.hf_daily_at for p in store.papers()} == published
 
 
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)

@@ -63,7 +63,8 @@ def test_ingest_then_unchanged_then_json(env: str, capsys: pytest.CaptureFixture
     assert set(papers[0]) == {"id", "title", "abstract", "arxiv_id", "authors", "keywords",
                               "upvotes", "links", "url", "first_seen", "last_seen", "updated",
                               "last_list_date", "published", "submitter", "rank", "best_rank",
-                              "appearances"}
+                              "appearances", "previous_rank", "ai_summary", "thumbnail",
+                              "github_stars", "comments", "organization", "hf_daily_at"}
     assert cli.main(["papers", "--q", "title:forward learning"]) == 0
     assert "forward-learning-of-graph-neural-networks" in capsys.readouterr().out
 

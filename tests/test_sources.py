@@ -102,19 +102,36 @@ def _entry(**paper: object) -> dict[str, object]:
     ([_entry(id=None)], "is missing or empty", "entry 0, field 'paper.id'"),
     ([_entry(id="not-an-id")], "expected an arXiv id", "entry 0, field 'paper.id'"),
     ([_entry(title=7)], "expected a string, found a number", "entry 0, field 'paper.title'"),
-    ([_entry(authors="x")], "expected an array", "entry 0, field 'paper.authors'"),
-    ([_entry(authors=[{"name": 3}])], "expected a string",
-     "entry 0, field 'paper.authors[0].name'"),
-    ([_entry(upvotes="many")], "expected an integer", "entry 0, field 'paper.upvotes'"),
-    ([_entry(githubRepo="ftp://x")], "http(s) URL", "entry 0, field 'paper.githubRepo'"),
-    ([{**_entry(), "paper": {**_entry()["paper"], "publishedAt": "yesterday"}}], "RFC 3339",
-     "entry 0, field 'paper.publishedAt'"),
+    ([_entry(), 3, _entry(id=None)], "expected an object, found a number; 1 more invalid "
+     "entry: entry 2", "entry 1"),
 ])
 def test_bad_hf_json_names_the_index_and_field(document: object, message: str, where: str) -> None:
     with pytest.raises(SourceError) as caught:
         parse(json.dumps(document).encode(), name="papers.json")
     assert message in caught.value.message
     assert caught.value.where == where
+
+
+# SPEC 1.2: a bad optional field is no longer a reason to refuse the entry (these were
+# errors before issue 17); it is dropped, with a warning naming the entry and field.
+@pytest.mark.parametrize(("paper", "warning"), [
+    ({"authors": "x"}, "entry 0, field 'paper.authors': expected an array, found a string"),
+    ({"authors": [{"name": 3}, {"name": "Ann"}]},
+     "entry 0, field 'paper.authors[0].name': expected a string, found a number"),
+    ({"upvotes": "many"}, "entry 0, field 'paper.upvotes': expected a count from 0 to "
+     "2147483647, found 'many'"),
+    ({"githubRepo": "ftp://x"}, "entry 0, field 'paper.githubRepo': expected an http(s) URL, "
+     "found 'ftp://x'"),
+    ({"publishedAt": "yesterday"}, "entry 0, field 'paper.publishedAt': expected an RFC 3339 "
+     "date-time, found 'yesterday'"),
+])
+def test_a_bad_optional_hf_json_field_is_dropped_with_a_warning(paper: dict[str, object],
+                                                                 warning: str) -> None:
+    raw = parse(json.dumps([_entry(**paper)]).encode(), name="papers.json")
+    assert raw.warnings == (warning + " (dropped)",)
+    assert raw.papers[0].title == "T" and raw.papers[0].arxiv_id == "2401.00001"
+    assert raw.papers[0].authors == (("Ann",) if "authors" in paper and paper["authors"] != "x"
+                                     else ())
 
 
 def test_invalid_json_names_line_and_column() -> None:

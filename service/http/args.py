@@ -117,6 +117,8 @@ class SnapshotsArgs(_Args):
 class IngestArgs(_Args):
     format = fields.String(load_default="auto", validate=validate.OneOf(("auto", *SOURCE_FORMATS)))
     date = fields.Date(load_default=None)
+    # SPEC 1.2: apply an hf-json list without its invalid entries instead of refusing it
+    skip_invalid = fields.Boolean(load_default=False)
 
 
 class OpmlArgs(_Args):

@@ -23,7 +23,7 @@ from ..ingest import MAX_INPUT_BYTES, ingest_bytes, utcnow
 from ..listing import Listing, sort_keys
 from ..model import SourceState
 from ..represent import history_dict, paper_dict, rfc3339, snapshot_dict
-from ..sources import SourceError, TooManyPapers
+from ..sources import InvalidEntries, SourceError, TooManyPapers
 from ..store import UndoError
 from . import services
 
@@ -186,9 +186,15 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
     fmt = args["format"] if args["format"] != "auto" else INGEST_TYPES[media_type]
     try:
         result = ingest_bytes(svc.store, _body(), source="api", format=fmt,
-                              list_date=args["date"], max_papers=svc.config.max_papers)
+                              list_date=args["date"], max_papers=svc.config.max_papers,
+                              skip_invalid=args["skip_invalid"])
     except TooManyPapers as exc:  # too large rather than malformed: split the list
         raise Problem(413, str(exc), errors={"body": [str(exc)]}) from None
+    except InvalidEntries as exc:  # every invalid entry named, one message each
+        if not args["skip_invalid"]:  # (with it: every entry is invalid)
+            exc = exc.hinted("?skip_invalid=true applies the list without them")
+        raise Problem(400, f"body: {exc}", title="Invalid request parameters",
+                      errors={"body": [str(exc)] + [str(e) for e in exc.entries[1:]]}) from None
     except SourceError as exc:
         if exc.name == "--date":  # the parameter, not the body
             raise validation_problem({"date": [exc.message]}) from None
@@ -198,7 +204,9 @@ def ingest() -> tuple[Response, int, dict[str, str]]:
     status = 200 if result.unchanged else 201
     location = url_for("api.snapshot", snapshot_ref=str(result.snapshot.id))
     body = {**snapshot_dict(result.snapshot), "unchanged": result.unchanged,
-            "updated_count": result.updated_count, "summary": result.summary()}
+            "updated_count": result.updated_count, "summary": result.summary(),
+            "skipped": [e.as_dict() for e in result.skipped],
+            "warnings": list(result.warnings)}
     return jsonify(body), status, {"Location": location}
 
 

@@ -7,19 +7,24 @@ input that is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model import RawList
 from . import hf_json, text
 from .detect import SOURCE_FORMATS, decode, detect_format
-from .errors import SourceError, TooManyPapers
+from .errors import InvalidEntries, SourceError, TooManyPapers
 
-__all__ = ["SOURCE_FORMATS", "SourceError", "TooManyPapers", "parse"]
+__all__ = ["SOURCE_FORMATS", "InvalidEntries", "SourceError", "TooManyPapers", "parse"]
 
 
 def parse(data: bytes | str, format: str = "auto", name: str = "<input>",
-          max_papers: int | None = None) -> RawList:
+          max_papers: int | None = None, *, skip_invalid: bool = False,
+          now: dt.datetime | None = None) -> RawList:
     """Parse one trending list. Raises SourceError naming `name` and the place; with
     `max_papers`, TooManyPapers for a longer hf-json array before any entry is read
-    (ingest counts a text capture's papers once they are paired)."""
+    (ingest counts a text capture's papers once they are paired). An hf-json list with
+    invalid entries raises InvalidEntries, unless `skip_invalid` (then they are in
+    `RawList.skipped`); with `now`, its dates out of bounds are dropped with a warning."""
     try:
         content = decode(data) if isinstance(data, bytes) else data
         if format == "auto":
@@ -27,7 +32,8 @@ def parse(data: bytes | str, format: str = "auto", name: str = "<input>",
         if format == "text":
             return text.parse_text(content)
         if format == "hf-json":
-            return hf_json.parse_hf_json(content, max_papers)
+            return hf_json.parse_hf_json(content, max_papers, skip_invalid=skip_invalid,
+                                         now=now)
         known = ", ".join(SOURCE_FORMATS)
         raise SourceError(f"unknown format {format!r} (use one of: auto, {known})")
     except SourceError as exc:

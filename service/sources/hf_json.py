@@ -1,6 +1,11 @@
 """The Hugging Face `daily_papers?sort=trending` JSON (SPEC 1.2): an array of objects.
 
-Every error names the array index and the field; unknown fields are ignored.
+Read entry by entry. A bad *required* field (`paper.id`, the title, the summary, the
+entry itself not an object, more authors or keywords than a paper may have) makes the
+entry invalid: `parse_hf_json` raises InvalidEntries naming every invalid entry, or, with
+`skip_invalid`, leaves them out and lists them in `RawList.skipped`. A bad *optional*
+field costs that field only, with a warning naming entry and field (`RawList.warnings`):
+a single odd value upstream must not stop a whole list. Unknown fields are ignored.
 """
 
 from __future__ import annotations
@@ -8,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import bounds
-from ..model import RawList, RawPaper, arxiv_base
-from .errors import SourceError, TooManyPapers
+from ..model import RawList, RawPaper, SkippedEntry, arxiv_base
+from .errors import InvalidEntries, SourceError, TooManyPapers
 
-MAX_UPVOTES = 2**31 - 1  # the store's column is a 32-bit integer on PostgreSQL
+MAX_COUNT = 2**31 - 1  # the store's count columns are 32-bit integers on PostgreSQL
+MAX_UPVOTES = MAX_COUNT
 
 
 def _loads(content: str) -> Any:
@@ -33,133 +40,220 @@ def _type_name(value: Any) -> str:
             type(None): "null"}.get(type(value), "a number")
 
 
-class _Entry:
-    """Reads one array element, naming `entry N, field 'x'` in every error."""
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a string (cut at 80 characters) or a number as
+    written, anything else by its type."""
+    if isinstance(value, str):
+        return repr(value[:80])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)[:80]
+    return _type_name(value)
 
-    def __init__(self, index: int, entry: Any) -> None:
-        self.where = f"entry {index}"
+
+def _is_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, and nothing in it a feed could not carry
+    (whitespace, control characters)."""
+    if not value.lower().startswith(("http://", "https://")) or not value.isprintable() \
+            or any(c.isspace() for c in value):
+        return False
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:  # e.g. an invalid IPv6 literal
+        return False
+
+
+class Invalid(Exception):
+    """A required field is bad: the entry cannot become a paper."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class _Entry:
+    """Reads one array element. `invalid()` raises for a required field; `drop()` records
+    the warning for an optional one, which then reads as absent."""
+
+    def __init__(self, index: int, entry: Any, now: dt.datetime | None) -> None:
+        self.index = index
+        self.now = now
+        self.warnings: list[str] = []
         if not isinstance(entry, dict):
-            raise SourceError(f"expected an object, found {_type_name(entry)}", self.where)
+            raise Invalid("", f"expected an object, found {_type_name(entry)}")
         paper = entry.get("paper", {})
         if not isinstance(paper, dict):
-            self.fail("paper", f"expected an object, found {_type_name(paper)}")
+            raise Invalid("paper", f"expected an object, found {_type_name(paper)}")
         self.entry: dict[str, Any] = entry
         self.paper: dict[str, Any] = paper
 
-    def fail(self, field: str, message: str) -> None:
-        raise SourceError(message, f"{self.where}, field '{field}'")
+    def drop(self, field: str, message: str) -> None:
+        self.warnings.append(f"entry {self.index}, field '{field}': {message} (dropped)")
 
-    def get(self, name: str, kind: type, *, top_level_too: bool = False) -> tuple[str, Any]:
-        """The value of paper.<name> (else <name> when allowed), type-checked; None if absent."""
-        places = [("paper." + name, self.paper)]
-        if top_level_too:
-            places.append((name, self.entry))
-        for field, obj in places:
-            value = obj.get(name)
-            if value is None:
-                continue
-            if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-                wanted = "an integer" if kind is int else _type_name(kind())
-                self.fail(field, f"expected {wanted}, found {_type_name(value)}")
-            return field, value
-        return places[0][0], None
+    # -- required ------------------------------------------------------------------
 
     def text(self, name: str) -> str:
-        field, value = self.get(name, str, top_level_too=True)
+        """paper.<name>, else the entry's <name>: the first non-empty string."""
+        problem: Invalid | None = None
+        for field, value in (("paper." + name, self.paper.get(name)), (name, self.entry.get(name))):
+            if isinstance(value, str) and value.strip():
+                return value
+            if value is not None and not isinstance(value, str) and problem is None:
+                problem = Invalid(field, f"expected a string, found {_type_name(value)}")
+        raise problem or Invalid("paper." + name, "is missing or empty")
+
+    def arxiv_id(self) -> str:
+        value = self.paper.get("id")
+        if value is not None and not isinstance(value, str):
+            raise Invalid("paper.id", f"expected a string, found {_type_name(value)}")
         if value is None or not value.strip():
-            self.fail(field, "is missing or empty")
-        return str(value)
+            raise Invalid("paper.id", "is missing or empty")
+        base = arxiv_base(value.strip())
+        if base is None:
+            raise Invalid("paper.id", f"expected an arXiv id such as 2403.12345, found "
+                          f"{value[:40]!r}")
+        return base
 
-    def url(self, name: str) -> str | None:
-        field, value = self.get(name, str)
-        if not value or not value.strip():
-            return None
-        value = value.strip()
-        if not value.lower().startswith(("http://", "https://")) or any(c.isspace() for c in value):
-            self.fail(field, f"expected an http(s) URL, found {value[:80]!r}")
-        return str(value)
-
-    def strings(self, field: str, values: Any, limit: int, what: str,
-                key: str | None = None) -> tuple[str, ...]:
+    def names(self, field: str, values: Any, limit: int, what: str,
+              key: str | None = None) -> tuple[str, ...]:
+        """A list of strings (or of objects holding one at `key`). Over the bound the
+        entry is invalid (SPEC 3: refused), counted before any item is read, so 200,000
+        keywords cost microseconds; a list of the wrong type, or one bad item, is dropped."""
         if values is None:
             return ()
         if not isinstance(values, list):
-            self.fail(field, f"expected an array, found {_type_name(values)}")
-        # Counted before anything is done per item: 200,000 keywords are refused in
-        # microseconds instead of being cleaned and de-duplicated.
+            self.drop(field, f"expected an array, found {_type_name(values)}")
+            return ()
         problem = bounds.count_problem(len(values), limit, what)
         if problem:
-            self.fail(field, problem)
+            raise Invalid(field, problem)
         out = []
         for i, item in enumerate(values):
+            name = f"{field}[{i}]"
             if key is not None:
                 if not isinstance(item, dict):
-                    self.fail(f"{field}[{i}]", f"expected an object, found {_type_name(item)}")
-                item = item.get(key)
+                    self.drop(name, f"expected an object, found {_type_name(item)}")
+                    continue
+                item, name = item.get(key), f"{name}.{key}"
                 if item is None:
                     continue
             if not isinstance(item, str):
-                name = f"{field}[{i}]" + (f".{key}" if key else "")
-                self.fail(name, f"expected a string, found {_type_name(item)}")
+                self.drop(name, f"expected a string, found {_type_name(item)}")
+                continue
             out.append(item)
         return tuple(out)
 
-    def timestamp(self, field: str, value: Any) -> dt.datetime | None:
+    # -- optional ------------------------------------------------------------------
+
+    def string(self, field: str, value: Any) -> str | None:
+        if value is None or isinstance(value, str) and not value.strip():
+            return None
+        if not isinstance(value, str):
+            self.drop(field, f"expected a string, found {_type_name(value)}")
+            return None
+        return value
+
+    def url(self, field: str, value: Any) -> str | None:
+        value = self.string(field, value)
+        if value is None:
+            return None
+        value = value.strip()
+        if not _is_url(value):
+            self.drop(field, f"expected an http(s) URL, found {value[:80]!r}")
+            return None
+        return value
+
+    def count(self, field: str, value: Any) -> int | None:
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+            self.drop(field, f"expected a count from 0 to {MAX_COUNT}, found {_shown(value)}")
+            return None
+        return value
+
+    def moment(self, field: str, value: Any) -> dt.datetime | None:
+        """An RFC 3339 date-time (without an offset: UTC) as naive UTC; with the clock
+        known (`now`), also within the SPEC 3 bounds."""
         if value is None:
             return None
         if not isinstance(value, str):
-            self.fail(field, f"expected an RFC 3339 date-time string, found {_type_name(value)}")
+            self.drop(field, f"expected an RFC 3339 date-time string, found {_type_name(value)}")
+            return None
         try:
             parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            if parsed.tzinfo is not None:  # 0001-01-01T00:00:00+01:00 overflows
+                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
         except ValueError:
-            self.fail(field, f"expected an RFC 3339 date-time, found {value[:40]!r}")
-            raise  # unreachable: fail() raises
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        try:
-            return parsed.astimezone(dt.UTC).replace(tzinfo=None)
-        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
-            self.fail(field, f"the date-time {value[:40]!r} is out of range")
-            raise  # unreachable: fail() raises
+            self.drop(field, f"expected an RFC 3339 date-time, found {value[:40]!r}")
+            return None
+        except OverflowError:
+            self.drop(field, f"the date-time {value[:40]!r} is out of range")
+            return None
+        problem = bounds.moment_problem(parsed, self.now) if self.now is not None else None
+        if problem:
+            self.drop(field, f"the date {problem}")
+            return None
+        return parsed
 
-    def _submitter(self) -> str | None:
+    def organization(self) -> str | None:
+        """paper.organization.fullname, else the entry's organization.fullname."""
+        for field, value in (("paper.organization", self.paper.get("organization")),
+                             ("organization", self.entry.get("organization"))):
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                self.drop(field, f"expected an object, found {_type_name(value)}")
+                continue
+            name = self.string(field + ".fullname", value.get("fullname"))
+            if name is not None:
+                return name
+        return None
+
+    def submitter(self) -> str | None:
         by = self.entry.get("submittedBy")
-        name = by.get("name") if isinstance(by, dict) else None
-        return name.strip() or None if isinstance(name, str) else None
+        if by is None:
+            return None
+        if not isinstance(by, dict):
+            self.drop("submittedBy", f"expected an object, found {_type_name(by)}")
+            return None
+        return self.string("submittedBy.name", by.get("name"))
 
     def raw_paper(self) -> RawPaper:
-        field, arxiv_id = self.get("id", str)
-        if arxiv_id is None or not arxiv_id.strip():
-            self.fail("paper.id", "is missing or empty")
-        base = arxiv_base(arxiv_id.strip())
-        if base is None:
-            self.fail(field, f"expected an arXiv id such as 2403.12345, found {arxiv_id[:40]!r}")
-            raise  # unreachable: fail() raises
-        field, upvotes = self.get("upvotes", int)
-        if upvotes is not None and not 0 <= upvotes <= MAX_UPVOTES:
-            self.fail(field, f"expected a count from 0 to {MAX_UPVOTES}, found {upvotes}")
+        where = f"entry {self.index}"
+        paper, entry = self.paper, self.entry
+        arxiv_id, title, summary = self.arxiv_id(), self.text("title"), self.text("summary")
         return RawPaper(
-            title=self.text("title"),
-            abstract=self.text("summary"),
-            where=self.where,
-            arxiv_id=base,
-            authors=self.strings("paper.authors", self.paper.get("authors"),
-                                 bounds.MAX_AUTHORS, "authors", key="name"),
-            keywords=self.strings("paper.ai_keywords", self.paper.get("ai_keywords"),
-                                  bounds.MAX_KEYWORDS, "keywords"),
-            upvotes=upvotes,
-            code_url=self.url("githubRepo"),
-            project_url=self.url("projectPage"),
-            # paper.publishedAt is the arXiv date; the top-level publishedAt is when it was
-            # put on the HF daily list, weeks before a trending list: neither is a list date.
-            published=self.timestamp("paper.publishedAt", self.paper.get("publishedAt")),
-            published_where=f"{self.where}, field 'paper.publishedAt'",
-            submitter=self._submitter(),
+            title=title,
+            abstract=summary,
+            where=where,
+            arxiv_id=arxiv_id,
+            authors=self.names("paper.authors", paper.get("authors"), bounds.MAX_AUTHORS,
+                               "authors", key="name"),
+            keywords=self.names("paper.ai_keywords", paper.get("ai_keywords"),
+                                bounds.MAX_KEYWORDS, "keywords"),
+            upvotes=self.count("paper.upvotes", paper.get("upvotes")),
+            code_url=self.url("paper.githubRepo", paper.get("githubRepo")),
+            project_url=self.url("paper.projectPage", paper.get("projectPage")),
+            # paper.publishedAt is the arXiv date; the top-level publishedAt and
+            # paper.submittedOnDailyAt say when it was put on the HF daily list, weeks
+            # before a trending list: none of them is a list date.
+            published=self.moment("paper.publishedAt", paper.get("publishedAt")),
+            published_where=f"{where}, field 'paper.publishedAt'",
+            submitter=self.submitter(),
+            ai_summary=self.string("paper.ai_summary", paper.get("ai_summary")),
+            thumbnail=self.url("thumbnail", entry.get("thumbnail")),
+            github_stars=self.count("paper.githubStars", paper.get("githubStars")),
+            comments=self.count("numComments", entry.get("numComments")),
+            organization=self.organization(),
+            hf_daily_at=self.moment("paper.submittedOnDailyAt", paper.get("submittedOnDailyAt")),
         )
 
 
-def parse_hf_json(content: str, max_papers: int | None = None) -> RawList:
-    """`max_papers`: refuse a longer array before reading any entry (TooManyPapers)."""
+def parse_hf_json(content: str, max_papers: int | None = None, *, skip_invalid: bool = False,
+                  now: dt.datetime | None = None) -> RawList:
+    """`max_papers`: refuse a longer array before reading any entry (TooManyPapers).
+    `now` (naive UTC): dates out of the SPEC 3 bounds at that time are dropped with a
+    warning (without it, they are left for the caller to check)."""
     data = _loads(content)
     if not isinstance(data, list):
         raise SourceError(f"expected a JSON array of papers at the top level, "
@@ -169,5 +263,18 @@ def parse_hf_json(content: str, max_papers: int | None = None) -> RawList:
     problem = bounds.papers_problem(len(data), max_papers) if max_papers else None
     if problem:
         raise TooManyPapers(problem)
-    papers = tuple(_Entry(index, entry).raw_paper() for index, entry in enumerate(data))
-    return RawList(format="hf-json", papers=papers)
+    papers: list[RawPaper] = []
+    skipped: list[SkippedEntry] = []
+    warnings: list[str] = []
+    for index, item in enumerate(data):
+        try:
+            entry = _Entry(index, item, now)
+            papers.append(entry.raw_paper())
+        except Invalid as exc:
+            skipped.append(SkippedEntry(index, exc.field, exc.message))
+            continue
+        warnings += entry.warnings
+    if skipped and not skip_invalid:
+        raise InvalidEntries(tuple(skipped), len(data))
+    return RawList(format="hf-json", papers=tuple(papers), skipped=tuple(skipped),
+                   warnings=tuple(warnings))
