@@ -156,6 +156,30 @@ def test_after_the_lock_is_lost_one_refresher_runs_not_two(
             thread.join(10)
 
 
+@pytest.mark.parametrize("database_url", [ENGINES[1]], indirect=True)
+def test_an_idle_session_timeout_does_not_hand_the_lock_to_a_second_refresher(
+        database_url: str, upstream: Upstream) -> None:
+    url = make_url(database_url)
+    options = f"{url.query['options']} -cidle_session_timeout=800"  # ms, every session
+    url = url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+    upstream.repeat = revalidating(hf_list(10))
+    opened(url).close()
+    config = config_for(url, upstream)
+    seen = Attempts()
+    loops = [looping(Refresher(config, SqlStore(url), report=seen.by("a")))]
+    try:
+        wait_for(lambda: seen.names, 10)
+        loops.append(looping(Refresher(config, SqlStore(url), report=seen.by("b"))))
+        time.sleep(2.5)  # three timeouts: before, the lock's idle session was ended
+        mark = len(seen.names)
+        wait_for(lambda: len(seen.names) >= mark + 2, 10)
+        assert set(seen.names) == {"a"}, seen.names
+    finally:
+        for stop, thread in loops:
+            stop.set()
+            thread.join(10)
+
+
 @both_engines
 def test_a_list_fetched_while_the_lock_was_lost_is_not_applied(
         database_url: str, upstream: Upstream) -> None:
