@@ -1,7 +1,7 @@
 """The refresher (both engines): against a local upstream stub that answers in turn a
 good list, 304, 500, a timeout, garbage, a shrunk list, 429 with Retry-After and a good
 new list, the feeds keep the last good data and change exactly once; one refresher is
-elected per store, and a standby takes over when it dies."""
+elected per store, a standby takes over when it dies, and `serve` starts it again."""
 
 from __future__ import annotations
 
@@ -143,8 +143,25 @@ def _status(base: str) -> dict[str, Any]:
     return httpx.get(f"{base}/api/v1/status", timeout=5).json()["source"]
 
 
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _refreshers(serve: int) -> list[int]:
+    """The refresher processes that the `serve` process `serve` started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and _parent(int(entry.name)) == serve and \
+                    b"refresh" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            pass  # gone meanwhile
+    return found
+
+
 @both_engines
-def test_two_servers_run_one_refresher_and_the_other_takes_over_when_it_dies(
+def test_two_servers_run_one_refresher_and_a_killed_one_is_replaced_and_started_again(
         database_url: str, upstream: Upstream, tmp_path: Path) -> None:
     body = hf_list(10)
     upstream.repeat = lambda headers: (
@@ -162,10 +179,17 @@ def test_two_servers_run_one_refresher_and_the_other_takes_over_when_it_dies(
             time.sleep(0.3)
         assert seen == {first}
         assert _status(one.base)["health"] == "ok"
-        os.kill(int(first.rsplit(":", 1)[1]), signal.SIGKILL)
+        killed = int(first.rsplit(":", 1)[1])
+        serve = _parent(killed)
+        os.kill(killed, signal.SIGKILL)
+        # Another takes over (the other server's standby, or this server's own one
+        # started again), and keeps refreshing.
         second = wait_for(lambda: (_status(one.base)["refresher"] not in (first, None)
-                                    and _status(one.base)["refresher"]), 10)
+                                   and _status(one.base)["refresher"]), 10)
         assert second != first
         count = len(upstream.requests)
-        wait_for(lambda: len(upstream.requests) > count + 1, 5)  # and it keeps refreshing
+        wait_for(lambda: len(upstream.requests) > count + 1, 5)
+        # The serve process whose refresher was killed started it again (before: a bare
+        # Popen that nobody looked at again).
+        wait_for(lambda: [pid for pid in _refreshers(serve) if pid != killed], 10)
         assert httpx.get(f"{two.base}/readyz", timeout=5).json()["status"] == "ready"
