@@ -68,8 +68,10 @@ def test_all_three_formats_of_the_74_paper_list_parse_cleanly(client: Any) -> No
     document = check_jsonfeed(get(client, "/feeds/trending.json?limit=200").data)
     assert [item["id"] for item in document["items"]] == ids
     first = document["items"][0]["_trendfeed"]
-    assert first == {"about": f"{BASE}/docs", "rank": 1, "best_rank": 1, "appearances": 1,
-                     "upvotes": None, "published": None,
+    assert first == {"about": f"{BASE}/docs", "rank": 1, "previous_rank": None,
+                     "best_rank": 1, "appearances": 1, "upvotes": None, "comments": None,
+                     "github_stars": None, "organization": None, "ai_summary": None,
+                     "published": None,
                      "links": {"code": ["https://github.com/facebookresearch/forwardgnn"],
                                "project": [], "other": []}, "arxiv_id": None}
 
@@ -229,8 +231,11 @@ def test_an_items_id_and_date_survive_rank_moves_and_absences(app: Any) -> None:
     ingest_text(store, "Mar 17\n\nAlpha Paper\n\nAbout alpha.\n\nBeta Paper\n\nAbout beta.\n")
 
     def items() -> dict[str, tuple[str, str, str]]:
+        """id, date and body but its "Trending" line (the rank and its move, SPEC 6)."""
         feed = parsed(client, "/feeds/trending.atom?scope=all")
-        return {e.title: (e.id, e.published, e.content[0].value) for e in feed.entries}
+        return {e.title: (e.id, e.published, re.sub(r"<p>Trending: [^<]*</p>", "",
+                                                     e.content[0].value))
+                for e in feed.entries}
 
     first = items()
     ingest_text(store, "Mar 18\n\nBeta Paper\n\nAbout beta.\n\nAlpha Paper\n\nAbout alpha.\n",

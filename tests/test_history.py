@@ -81,5 +81,5 @@ def test_the_undo_journal_is_kept_for_the_latest_snapshots_only(store: SqlStore)
     for _ in range(UNDO_DEPTH):
         store.undo_latest()
     assert violations(store) == []
-    with pytest.raises(UndoError, match=f"only the {UNDO_DEPTH} latest"):
+    with pytest.raises(UndoError, match=f"over the {UNDO_DEPTH} latest snapshots"):
         store.undo_latest()

@@ -32,6 +32,7 @@ class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
 def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
     gen = FeedGenerator()
     gen.load_extension("dc", atom=False, rss=True)
+    gen.load_extension("media", atom=True, rss=True)  # media:thumbnail (Media RSS)
     gen.register_extension("trendfeed", BaseExtension, RelatedLinks, atom=True, rss=False)
     gen.id(feed.feed_id)
     gen.title(feed.title)
@@ -52,8 +53,10 @@ def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
         if paper.arxiv_abs_url and paper.arxiv_pdf_url:
             entry.trendfeed.related(paper.arxiv_abs_url, "text/html", "arXiv abstract")
             entry.trendfeed.related(paper.arxiv_pdf_url, "application/pdf", "arXiv PDF")
-        entry.published(aware(paper.first_seen))
-        entry.updated(aware(paper.updated))
+        if paper.thumbnail:  # directly in the item, not in a media:group
+            entry.media.thumbnail(url=paper.thumbnail, group=None)  # type: ignore[attr-defined]
+        entry.published(aware(feed.item_date(paper)))
+        entry.updated(aware(feed.item_updated(paper)))
         body = item_html(paper)
         if atom:
             entry.content(body, type="html")

@@ -17,10 +17,14 @@ def render_jsonfeed(feed: FeedData) -> bytes:
             "url": item_link(paper, feed.base_url),
             "title": paper.title,
             "content_html": item_html(paper),
-            "date_published": rfc3339(paper.first_seen),
-            "date_modified": rfc3339(paper.updated),
+            "date_published": rfc3339(feed.item_date(paper)),
+            "date_modified": rfc3339(feed.item_updated(paper)),
             "_trendfeed": {"about": f"{feed.base_url}/docs", **item_extension(paper)},
         }
+        if paper.thumbnail:
+            item["image"] = paper.thumbnail
+        if paper.ai_summary:
+            item["summary"] = paper.ai_summary
         if paper.authors:
             item["authors"] = [{"name": name} for name in paper.authors]
         if paper.keywords:

@@ -148,20 +148,37 @@ _COMPARE = {">": "__gt__", ">=": "__ge__", "<": "__lt__", "<=": "__le__", "=": "
 
 
 def first_met(conn: sa.Connection, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
-              max_rank: int | None) -> dict[str, dt.datetime]:
+              max_rank: int | None,
+              among: sa.ColumnElement[bool] | None = None) -> dict[str, dt.datetime]:
     """For each paper, when it first met a feed's conditions (SPEC 6): the time of the
-    earliest list that ranked it within `max_rank` with upvotes satisfying every term of
+    earliest list that placed it within `max_rank` with upvotes satisfying every term of
     `upvotes` (that list's own count), dated as first_seen dates a list (its day, or its
-    ingest time when earlier). A paper no list qualifies (upvotes known only from a store
-    older than per-list upvotes) is left out: its first_seen stands."""
-    conditions = [getattr(ranks.c.upvotes, _COMPARE[u.op])(u.value) for u in upvotes]
-    if max_rank is not None:
-        conditions.append(ranks.c.rank <= max_rank)
-    if not paper_ids or not conditions:
+    ingest time when earlier). With `among` (a criterion on papers: the feed's words),
+    "within `max_rank`" counts only the papers of each list that match it, as the feed
+    does. A paper no list qualifies (upvotes known only from a store older than per-list
+    upvotes) is left out: its first_seen stands."""
+    if not paper_ids or not (upvotes or max_rank is not None):
         return {}
-    first = (sa.select(papers.c.id, sa.func.min(ranks.c.snapshot_id).label("snapshot_id"))
-             .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
-             .where(papers.c.id.in_(list(paper_ids)), *conditions)
+    wanted = sa.select(papers.c.num).where(papers.c.id.in_(list(paper_ids)))
+    place = ranks.c.rank
+    rows = sa.select(ranks.c.snapshot_id, ranks.c.paper_num, ranks.c.upvotes,
+                     place.label("place"))
+    if among is not None and max_rank is not None:
+        # Each list's matching papers numbered in rank order, over the lists that held
+        # one of the feed's papers.
+        lists = sa.select(ranks.c.snapshot_id).where(ranks.c.paper_num.in_(wanted))
+        rows = (sa.select(ranks.c.snapshot_id, ranks.c.paper_num, ranks.c.upvotes,
+                          sa.func.row_number().over(partition_by=ranks.c.snapshot_id,
+                                                    order_by=ranks.c.rank).label("place"))
+                .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
+                .where(among, ranks.c.snapshot_id.in_(lists)))
+    placed = rows.subquery()
+    conditions = [getattr(placed.c.upvotes, _COMPARE[u.op])(u.value) for u in upvotes]
+    if max_rank is not None:
+        conditions.append(placed.c.place <= max_rank)
+    first = (sa.select(papers.c.id, sa.func.min(placed.c.snapshot_id).label("snapshot_id"))
+             .select_from(placed.join(papers, papers.c.num == placed.c.paper_num))
+             .where(placed.c.paper_num.in_(wanted), *conditions)
              .group_by(papers.c.id).subquery())
     stmt = (sa.select(first.c.id, snapshots.c.list_date, snapshots.c.ingested_at)
             .join(snapshots, snapshots.c.id == first.c.snapshot_id))

@@ -264,9 +264,10 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
         raise UndoError("the store holds no snapshot: nothing to undo")
     journal_from = reads.meta_value(conn, "undo_from") or 1
     if latest.id < journal_from:
-        raise UndoError(f"snapshot {latest.id} cannot be undone: only the {UNDO_DEPTH} latest "
-                        "snapshots can (and none stored before this version of trendfeed "
-                        "kept an undo journal)")
+        raise UndoError(f"snapshot {latest.id} was stored before the undo journal it would "
+                        f"need (undo reaches back over the {UNDO_DEPTH} latest snapshots, "
+                        "and not before this version of trendfeed kept one): it cannot be "
+                        "undone")
     journal = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
                            .where(paper_undo.c.snapshot_id == latest.id)).all()
     nums = [num for num, _ in journal]
