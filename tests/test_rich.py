@@ -6,18 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import feedparser
 import pytest
 
+from service.feeds.common import rank_move
 from service.listing import Listing
-from service.model import Links, NormalPaper
+from service.model import Links, NormalPaper, Paper
 from service.represent import paper_dict
 from service.store import SqlStore
 
-from .conftest import ENGINES, NOW
+from .conftest import ENGINES, EXAMPLES, NOW, ingest_file
 from .consistency import violations
 from .test_undo import logical_dump
 
-pytestmark = pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+BOTH = pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 
 RICH = {"ai_summary": "A method that does X.", "thumbnail": "https://cdn.example/t.png",
         "github_stars": 120, "comments": 4, "organization": "Example Lab",
@@ -37,6 +39,7 @@ def apply(store: SqlStore, entries: list[NormalPaper], day: int) -> Any:
                                 source="test", format="hf-json", sha256=f"s{day}")
 
 
+@BOTH
 def test_the_upstream_fields_are_stored_and_represented(store: SqlStore) -> None:
     apply(store, [paper(1, **RICH), paper(2)], 17)
     found = store.paper("2603.00001")
@@ -49,6 +52,7 @@ def test_the_upstream_fields_are_stored_and_represented(store: SqlStore) -> None
     assert [bare[name] for name in RICH] == [None] * 6
 
 
+@BOTH
 def test_counts_and_values_follow_the_latest_list_and_a_missing_one_keeps_the_old(
         store: SqlStore) -> None:
     apply(store, [paper(1, **RICH)], 17)
@@ -63,6 +67,7 @@ def test_counts_and_values_follow_the_latest_list_and_a_missing_one_keeps_the_ol
     assert (again.github_stars, again.thumbnail) == (150, RICH["thumbnail"])
 
 
+@BOTH
 def test_previous_rank_is_the_rank_on_the_list_before_the_latest(store: SqlStore) -> None:
     apply(store, [paper(1), paper(2), paper(3)], 17)
     apply(store, [paper(3), paper(1), paper(4)], 18)
@@ -74,6 +79,7 @@ def test_previous_rank_is_the_rank_on_the_list_before_the_latest(store: SqlStore
             if p.id == "2603.00004"] == [None]
 
 
+@BOTH
 def test_an_undo_restores_the_upstream_fields(store: SqlStore) -> None:
     apply(store, [paper(1, **RICH)], 17)
     before = logical_dump(store)
@@ -83,3 +89,54 @@ def test_an_undo_restores_the_upstream_fields(store: SqlStore) -> None:
     restored = store.paper("2603.00001")
     assert restored is not None
     assert (restored.github_stars, restored.organization) == (120, "Example Lab")
+
+
+# -- items that need no click (SPEC 6) ----------------------------------------------------
+
+
+MFTCODER = ":paper/mftcoder-boosting-code-llms-with-multitask-fine-tuning"
+
+
+@pytest.fixture
+def rich_client(loaded_app: Any) -> Any:
+    store = loaded_app.extensions["trendfeed"].store
+    ingest_file(store, EXAMPLES / "hf-trending.json", now=NOW.replace(hour=9))
+    return loaded_app.test_client()
+
+
+@BOTH
+def test_items_carry_what_a_reader_wants_without_a_click(rich_client: Any) -> None:
+    atom = feedparser.parse(rich_client.get("/feeds/trending.atom").data)
+    rss = feedparser.parse(rich_client.get("/feeds/trending.rss").data)
+    for feed in (atom, rss):
+        assert feed.bozo == 0
+        item = next(e for e in feed.entries if e.id.endswith(MFTCODER))
+        body = item.content[0].value if feed is atom else item.description
+        # the AI summary, labelled as machine-written, above the abstract
+        summary = body.index("AI summary</strong> (machine-written by Hugging Face): The "
+                             "paper presents MFTCoder")
+        assert summary < body.index("Code LLMs")
+        assert "#2, up from #26" in body and "upvotes" in body and "18 comments" in body
+        assert "(2,596 stars on GitHub)" in body
+        assert 'href="https://huggingface.co/papers/2404.10153"' in body
+        assert 'href="https://arxiv.org/abs/2404.10153"' in body
+        assert 'href="https://arxiv.org/pdf/2404.10153"' in body
+        assert item.media_thumbnail == [{"url": "https://cdn-thumbnails.huggingface.co/"
+                                                "social-thumbnails/papers/2404.10153.png"}]
+    items = rich_client.get("/feeds/trending.json").json["items"]
+    first = next(i for i in items if i["id"].endswith(MFTCODER))
+    assert first["image"].endswith("/2404.10153.png")
+    assert first["summary"].startswith("The paper presents MFTCoder")
+    assert first["_trendfeed"]["previous_rank"] == 26 and first["_trendfeed"]["comments"] == 18
+
+
+@pytest.mark.parametrize(("rank", "previous", "appearances", "expected"), [
+    (3, None, 1, "#3, new today"), (3, None, 4, "#3, back on the list"),
+    (3, 7, 2, "#3, up from #7"), (5, 2, 2, "#5, down from #2"), (3, 3, 4, "#3, 4 lists"),
+    (None, 3, 4, None)])
+def test_the_rank_and_its_move_in_words(rank: int | None, previous: int | None,
+                                        appearances: int, expected: str | None) -> None:
+    paper = Paper(id="p", title="T", abstract="A", arxiv_id=None, authors=(), keywords=(),
+                  upvotes=None, links=Links(), first_seen=NOW, last_seen=NOW, updated=NOW,
+                  rank=rank, best_rank=1, appearances=appearances, previous_rank=previous)
+    assert rank_move(paper) == expected
