@@ -278,6 +278,8 @@ URLS = st.one_of(
                      "https://[::1", "javascript:alert(1)", "HTTPS://GITHUB.COM/A/B"]),
     st.text(ANY_CHARACTER, max_size=30).map(lambda s: "https://" + s), json_values)
 TEXTS = st.one_of(NASTY_TEXT, FIXTURE_LINE, json_values)
+COUNTS = st.integers(-5, 2**31 + 5) | st.sampled_from([2**63, 10**30]) | json_scalars
+ORGANIZATIONS = st.fixed_dictionaries({"fullname": TEXTS}) | json_values
 
 
 @st.composite
@@ -291,11 +293,16 @@ def hf_entries(draw: Any) -> Any:
         "upvotes": st.integers(-5, 2**31 + 5) | st.sampled_from([2**63, 10**30])
         | st.booleans() | json_scalars,
         "githubRepo": URLS, "projectPage": URLS, "publishedAt": TIMESTAMPS,
+        # today's fields (SPEC 1.2)
+        "ai_summary": TEXTS, "githubStars": COUNTS, "submittedOnDailyAt": TIMESTAMPS,
+        "organization": ORGANIZATIONS,
     }
     paper = {name: draw(strategy) for name, strategy in fields.items() if draw(st.booleans())}
     entry: dict[str, Any] = {"paper": paper}
     for name, strategy in (("title", TEXTS), ("summary", TEXTS), ("publishedAt", TIMESTAMPS),
-                           ("submittedBy", st.fixed_dictionaries({"name": TEXTS}) | json_values)):
+                           ("submittedBy", st.fixed_dictionaries({"name": TEXTS}) | json_values),
+                           ("thumbnail", URLS), ("numComments", COUNTS),
+                           ("organization", ORGANIZATIONS)):
         if draw(st.booleans()):
             entry[name] = draw(strategy)
     return entry if draw(st.integers(0, 9)) else draw(json_values)
@@ -325,6 +332,45 @@ def test_the_json_parser_reads_any_document_or_names_the_entry(document: Any) ->
                                    and not any(c.isspace() for c in url))
         assert paper.published is None or paper.published.tzinfo is None
         assert all(isinstance(a, str) for a in paper.authors + paper.keywords)
+
+
+_WARNING = re.compile(r"entry (\d+), field '[^']+': .+ \(dropped\)", re.DOTALL)
+
+
+@FUZZ
+@given(st.lists(hf_entries(), min_size=1, max_size=5))
+def test_entry_by_entry_every_entry_is_a_paper_or_skipped_and_every_drop_named(
+        document: list[Any]) -> None:
+    """SPEC 1.2: skipping invalid entries, each entry is either a paper (at its own index)
+    or skipped (named by index); each warning names a kept entry and a field; today's
+    fields, when kept, are what the store can hold and the feeds can carry."""
+    now = dt.datetime(2026, 11, 27, 8)
+    raw = parse_source(json.dumps(document).encode(), format="hf-json", skip_invalid=True,
+                       now=now)
+    gone = [s.index for s in raw.skipped]
+    assert gone == sorted(set(gone)) and len(raw.papers) + len(gone) == len(document)
+    kept = [i for i in range(len(document)) if i not in gone]
+    assert [p.where for p in raw.papers] == [f"entry {i}" for i in kept]
+    for warning in raw.warnings:
+        match = _WARNING.fullmatch(warning)
+        assert match and int(match.group(1)) in kept, warning
+    for paper in raw.papers:
+        for count in (paper.upvotes, paper.github_stars, paper.comments):
+            assert count is None or (type(count) is int and 0 <= count < 2**31)
+        assert paper.thumbnail is None or (
+            paper.thumbnail.lower().startswith(("http://", "https://"))
+            and paper.thumbnail.isprintable() and not any(c.isspace() for c in paper.thumbnail))
+        latest = now + dt.timedelta(days=1)
+        for moment in (paper.published, paper.hf_daily_at):
+            assert moment is None or (moment.tzinfo is None
+                                      and dt.datetime(1991, 1, 1) <= moment <= latest)
+        for text in (paper.ai_summary, paper.organization, paper.submitter):
+            assert text is None or (isinstance(text, str) and text.strip())
+        normal = normalize(paper) if words(clean_title(paper.title)) and clean_text(
+            paper.abstract) else None
+        if normal is not None:
+            for text in (normal.ai_summary, normal.organization, normal.thumbnail):
+                assert text is None or (text and _is_clean(text)), repr(text)
 
 
 @FUZZ
