@@ -82,7 +82,7 @@ def test_requests_are_counted_by_route_template_never_by_q_or_id(client: Any) ->
 
     assert moved("trendfeed_requests_total", route=KEYWORD_ROUTE, method="GET",
                  status="200") == 3
-    assert moved("trendfeed_requests_total", route="/api/v1/papers/<paper_id>") == 1
+    assert moved("trendfeed_requests_total", route="/api/v1/papers/<path:paper_id>") == 1
     assert moved("trendfeed_requests_total", route="<unmatched>", status="404") == 1
     assert moved("trendfeed_request_duration_seconds_count", route=KEYWORD_ROUTE) == 3
     assert moved("trendfeed_cache_misses_total", route=KEYWORD_ROUTE) == 1

@@ -27,7 +27,8 @@ INGEST_OUTCOMES = ("new", "unchanged", "rejected", "failed")
 # of failure. Anything else is counted as "other" (and logged as it was given).
 REFRESH_SUCCESSES = ("new", "unchanged", "not-modified")
 REFRESH_OUTCOMES = (*REFRESH_SUCCESSES, "http", "timeout", "network", "too-large",
-                    "invalid", "shrunk", "store", "other")
+                    "invalid", "shrunk", "too-many", "clock", "lost-election", "store",
+                    "internal", "other")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,

@@ -42,7 +42,9 @@ def _translate_errors(engine: sa.Engine, url: str) -> None:
     @event.listens_for(engine, "handle_error")
     def _to_store_error(context: sa.engine.ExceptionContext) -> None:
         original = context.original_exception
-        if isinstance(original, StoreError):
+        # A failed pre-ping is SQLAlchemy's to handle: it discards the dead connection and
+        # connects again (a server restart, an idle_session_timeout, a terminated session).
+        if isinstance(original, StoreError) or context.is_pre_ping:
             return
         message = " ".join(str(original).split())  # drivers write several lines
         raise StoreError(f"the store {safe_url(url)} failed: {message}") from original
