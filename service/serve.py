@@ -8,6 +8,7 @@ and gunicorn's control socket, so that two instances on one machine never share 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import sys
@@ -80,13 +81,18 @@ def instance() -> Iterator[Path]:
     refresher, when started inside the block) record metrics as files in its
     `metrics/`, which /metrics reads."""
     folder = Path(tempfile.mkdtemp(prefix="trendfeed-"))
+    owner = os.getpid()
     try:
         (folder / "metrics").mkdir()
         observe.use_multiprocess_dir(str(folder / "metrics"))
         yield folder
     finally:
-        observe.stop_using_multiprocess_dir()
-        shutil.rmtree(folder, ignore_errors=True)
+        # gunicorn forks its workers inside this block: a worker that exits unwinds
+        # through here too, and must leave the live server's folder alone (removing it
+        # made every replacement worker fail to boot, and gunicorn halted the server).
+        if os.getpid() == owner:
+            observe.stop_using_multiprocess_dir()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _child_exit(_server: Any, worker: Any) -> None:
