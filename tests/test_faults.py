@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 
-from service.store import SqlStore, StoreError
+from service.config import Config
+from service.refresher import Refresher
+from service.store import SqlStore, StoreError, open_store
 from service.store.engine import InjectedFault
 
 from .conftest import ENGINES, HF_JSON, NOW, TRENDING, dump, ingest_file, ingest_text
 from .consistency import violations
+from .stubs import Answer, Upstream, hf_list, upstream_fixture  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 
@@ -100,3 +103,42 @@ def test_an_hf_list_over_a_capture_fails_cleanly_at_every_statement(store: SqlSt
     total = every_statement_fails_cleanly(
         store, lambda: ingest_file(store, HF_JSON, now=NOW.replace(hour=9)))
     print(f"ingest of an hf-json list over a capture: {total} statements")
+
+
+# -- the refresher's path: fetch, check, apply and record ------------------------------------
+
+
+def _data(store: SqlStore) -> list[Any]:
+    """Every table but what the refresher records of its attempts (which must record
+    the failure: SPEC 9)."""
+    return [(name, rows) for name, rows in dump(store) if name != "source_state"]
+
+
+def test_a_refresh_fails_cleanly_at_every_statement(database_url: str,
+                                                    upstream: Upstream) -> None:
+    config = Config.from_env({}, database_url=database_url, source_url=upstream.url,
+                             refresh_interval=60)
+    store = open_store(database_url)
+    try:
+        ingest_text(store, BASE)
+        upstream.repeat = lambda _headers: Answer(200, hf_list(6))
+        refresher = Refresher(config, store, report=lambda *_, **__: None)
+        faults = Faults(store)
+        before = _data(store)
+        for n in range(1, 10_000):
+            state = faults.run(refresher.run_once, fail_at=n)
+            if state.last_outcome == "new":
+                break
+            # The attempt failed at its n-th statement: recorded as a store failure,
+            # nothing else changed.
+            assert state.last_outcome == "store" and "injected fault" in (state.last_error or "")
+            assert _data(store) == before, f"a fault at statement {n} left a half-written store"
+            recorded = store.source_state()
+            assert recorded is not None and recorded.failures >= 1
+        else:
+            raise AssertionError("the refresh never finished")
+        assert faults.count == n - 1 and _data(store) != before and violations(store) == []
+        assert store.source_state().last_outcome == "new"  # type: ignore[union-attr]
+        print(f"refresh (fetch, check, apply, record): {faults.count} statements")
+    finally:
+        store.close()
