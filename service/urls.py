@@ -18,6 +18,9 @@ from .query import Query
 # from rank 51 to 50 arrives as new, days late), or the 50 newest of every paper seen.
 FEED_LIMITS = {"current": 200, "all": 50}
 ARXIV_SEARCH = "https://arxiv.org/search/"
+# A digest feed (SPEC 6): at most DIGEST_TOP papers per item, DIGEST_LIMIT periods.
+DIGEST_TOP = 10
+DIGEST_LIMIT = 30
 
 
 def feed_limit(scope: str) -> int:
@@ -64,6 +67,21 @@ def keyword_feed_url(base: str, format: str, q: Query, scope: str) -> str:
     """The keyword-path feed of `q` over `scope`: a path alone for the latest list, with
     `?scope=all` for every paper seen (a path has no scope of its own)."""
     return keyword_url(base, format, q) + query_string(list_params(Query(), scope))
+
+
+def digest_params(q: Query, top: int = DIGEST_TOP, limit: int = DIGEST_LIMIT) -> dict[str, Any]:
+    """The canonical parameters of a digest feed: those that differ from the defaults."""
+    params: dict[str, Any] = {"q": q.canonical()} if q else {}
+    if top != DIGEST_TOP:
+        params["top"] = top
+    if limit != DIGEST_LIMIT:
+        params["limit"] = limit
+    return params
+
+
+def digest_url(base: str, period: str, format: str, q: Query) -> str:
+    """The digest feed of `q` (`period` daily or weekly): the self link it will carry."""
+    return f"{base}/feeds/digest/{period}.{format}{query_string(digest_params(q))}"
 
 
 def arxiv_title_search(title: str) -> str:

@@ -18,6 +18,7 @@ from .. import bounds, query
 from ..ingest import utcnow
 from ..listing import SCOPES, SORTS
 from ..sources import SOURCE_FORMATS
+from ..urls import DIGEST_LIMIT, DIGEST_TOP
 from .problems import validation_problem
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,9}")
@@ -93,6 +94,12 @@ class FeedArgs(_Args):
     q = QueryField(load_default=query.Query())
     limit = QueryInteger(load_default=None, validate=validate.Range(1, 200))  # None: by scope
     scope = fields.String(load_default="current", validate=validate.OneOf(SCOPES))
+
+
+class DigestArgs(_Args):
+    q = QueryField(load_default=query.Query())
+    top = QueryInteger(load_default=DIGEST_TOP, validate=validate.Range(1, 50))  # per item
+    limit = QueryInteger(load_default=DIGEST_LIMIT, validate=validate.Range(1, 100))  # items
 
 
 class PageArgs(_Args):

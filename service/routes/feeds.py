@@ -1,7 +1,9 @@
-"""The feeds: /feeds/trending.<fmt>, /feeds/keyword/<keyword>.<fmt> and /feeds.opml."""
+"""The feeds: /feeds/trending.<fmt>, /feeds/keyword/<keyword>.<fmt>,
+/feeds/digest/<period>.<fmt> and /feeds.opml."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response
@@ -9,13 +11,22 @@ from flask import Blueprint, Response
 from .. import query
 from ..feeds import RENDERERS, FeedData, render_opml
 from ..feeds.common import feed_id
+from ..feeds.digest import (
+    DIGEST_RENDERERS,
+    PERIODS,
+    Digest,
+    closed_periods,
+    days_to_read,
+    digest_items,
+)
 from ..feeds.opml import Outline
-from ..http.args import FeedArgs, OpmlArgs, load
+from ..http.args import DigestArgs, FeedArgs, OpmlArgs, load
 from ..http.caching import cached, request_base
 from ..http.problems import Problem, validation_problem
 from ..listing import Listing
 from ..model import EPOCH
 from ..urls import (
+    digest_params,
     feed_limit,
     keyword_feed_url,
     keyword_path,
@@ -48,6 +59,12 @@ def _feed_body(format: str, args: dict[str, Any], path: str,
     q: query.Query = args["q"]
     papers = svc.store.papers(Listing(q, args["scope"]), limit=args["limit"])
     latest = svc.store.latest_snapshot()
+    # A feed that asks for more than being on a list dates each item by the first list
+    # on which its paper met the feed's conditions (SPEC 6), never by its first_seen.
+    trimmed = args["scope"] == "current" and latest is not None and \
+        args["limit"] < latest.paper_count
+    dates = svc.store.first_met([p.id for p in papers], q.upvotes,
+                                args["limit"] if trimmed else None, within=q)
     what = f"papers matching {q.canonical()}" if q else "trending papers"
     scope = "all papers seen" if args["scope"] == "all" else "the latest trending list"
     feed = FeedData(
@@ -59,6 +76,7 @@ def _feed_body(format: str, args: dict[str, Any], path: str,
         updated=latest.ingested_at if latest else EPOCH,
         base_url=base,
         papers=tuple(papers),
+        dates=dates,
     )
     content_type, render = RENDERERS[format]
     return render(feed), content_type
@@ -90,6 +108,49 @@ def keyword(keyword: str, format: str) -> Response:
         raise validation_problem({"q": [str(exc)]}) from None
     path = f"/feeds/keyword/{keyword_path(args['q'])}.{format}"
     return _render(format, args, path, list_params(query.Query(), args["scope"], args["limit"]))
+
+
+@bp.get("/feeds/digest/<fmt:period>.<fmt:format>")
+def digest(period: str, format: str) -> Response:
+    """One item per list day or ISO week that is over (feeds/digest.py says why only
+    those): the papers that arrived in it matching `q`, at most `top`, best rank first."""
+    if period not in PERIODS:
+        message = f"unknown digest period {period!r}: use daily or weekly"
+        raise Problem(404, f"period: {message}", errors={"period": [message]})
+    _check_format(format)
+    args = load(DigestArgs())
+    path = f"/feeds/digest/{period}.{format}"
+    key = (path, args["q"].canonical(), args["top"], args["limit"])
+    return cached(key, lambda: _digest_body(period, format, args, path))
+
+
+def _digest_body(period: str, format: str, args: dict[str, Any],
+                 path: str) -> tuple[bytes, str]:
+    svc = services()
+    base = request_base()
+    q: query.Query = args["q"]
+    periods = closed_periods(svc.store.list_days(days_to_read(period, args["limit"])),
+                             period, args["limit"])
+    arrivals = svc.store.arrivals(q, periods[-1].start, periods[0].end - dt.timedelta(days=1)
+                                  ) if periods else []
+    latest = svc.store.latest_snapshot()
+    what = f"papers matching {q.canonical()}" if q else "trending papers"
+    unit = "list day" if period == "daily" else "week"
+    params = digest_params(q, args["top"], args["limit"])
+    channel = FeedData(
+        title=f"trendfeed {period} digest: {what}",
+        description=f"trendfeed {period} digest: one item per {unit}, the {what} new in it, "
+                    "best rank first",
+        self_url=f"{base}{path}{query_string(params)}",
+        page_url=page_url(base, q, "all"),
+        feed_id=feed_id(path, params),
+        updated=latest.ingested_at if latest else EPOCH,
+        base_url=base,
+        papers=(),
+    )
+    items = digest_items(periods, arrivals, args["top"])
+    body = DIGEST_RENDERERS[format](Digest(channel, q.canonical(), tuple(items)))
+    return body, RENDERERS[format][0]
 
 
 @bp.get("/feeds.opml")

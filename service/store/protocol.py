@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 from ..listing import Listing
 from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
-from ..query import Upvotes
+from ..query import Query, Upvotes
+from .digests import Arrival, ListDay
 
 
 class Store(Protocol):
@@ -67,12 +68,23 @@ class Store(Protocol):
         """The paper whose id, or else whose arXiv id, is `ref`."""
 
     def first_met(self, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
-                  max_rank: int | None) -> dict[str, dt.datetime]:
-        """When each paper first met a feed's conditions: the earliest list that ranked
-        it within `max_rank` with that list's upvotes satisfying `upvotes` (papers no
-        list qualifies are left out). Nothing to check: an empty answer."""
+                  max_rank: int | None, within: Query | None = None) -> dict[str, dt.datetime]:
+        """When each paper first met a feed's conditions: the earliest list that placed
+        it within `max_rank` (among that list's papers matching `within`'s words, when
+        given) with that list's upvotes satisfying `upvotes` (papers no list qualifies
+        are left out). Nothing to check: an empty answer."""
 
     def history(self, paper_id: str) -> list[RankEntry]: ...
+
+    def list_days(self, limit: int) -> list[ListDay]:
+        """The latest `limit` list days with the ingest time of each one's last list,
+        newest first (the digest feeds' periods)."""
+
+    def arrivals(self, query: Query, first_day: dt.date, last_day: dt.date) -> list[Arrival]:
+        """The papers matching `query` that arrived on a list day from `first_day` to
+        `last_day`: the earliest list day that held each (with `upvotes:` terms, held it
+        with a count satisfying them), with its best rank and most upvotes on each of
+        those days whose lists held it so."""
 
     def apply_snapshot(self, entries: Sequence[NormalPaper], *, list_time: dt.datetime,
                        ingested_at: dt.datetime, source: str, format: str, sha256: str,

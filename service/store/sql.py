@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..listing import Listing
 from ..model import DataState, IngestResult, NormalPaper, Paper, RankEntry, Snapshot, SourceState
-from ..query import Upvotes
-from . import migrations, paging, reads, writes
+from ..query import Query, Upvotes
+from . import digests, migrations, paging, reads, search, writes
 from .backup import backup_sqlite
 from .election import RefresherLock
 from .engine import Database
@@ -108,13 +108,24 @@ class SqlStore:
             return reads.find_paper(conn, ref)
 
     def first_met(self, paper_ids: Sequence[str], upvotes: Sequence[Upvotes],
-                  max_rank: int | None) -> dict[str, dt.datetime]:
+                  max_rank: int | None, within: Query | None = None) -> dict[str, dt.datetime]:
+        words = Query(within.text_clauses) if within is not None else Query()
+        among = search.criterion(words, self.dialect) if words else None
         with self.db.read() as conn:
-            return reads.first_met(conn, paper_ids, upvotes, max_rank)
+            return reads.first_met(conn, paper_ids, upvotes, max_rank, among)
 
     def history(self, paper_id: str) -> list[RankEntry]:
         with self.db.read() as conn:
             return reads.history(conn, paper_id)
+
+    def list_days(self, limit: int) -> list[digests.ListDay]:
+        with self.db.read() as conn:
+            return digests.list_days(conn, limit)
+
+    def arrivals(self, query: Query, first_day: dt.date,
+                 last_day: dt.date) -> list[digests.Arrival]:
+        with self.db.read() as conn:
+            return digests.arrivals(conn, query, first_day, last_day, self.dialect)
 
     def source_state(self) -> SourceState | None:
         with self.db.read() as conn:
