@@ -1,21 +1,39 @@
-"""A large synthetic history: `python -m bench.generate URL --papers 100000`.
+"""Synthetic histories, in two shapes.
 
-Papers arrive as daily lists of 1,000 (a history of 100 lists), through the real
-ingest path (normalize, store, index), with words drawn from a skewed vocabulary:
-common terms match most of the history (`diffusion`: 99% of papers, the hard case for
-"newest 50 matches"), phrases a few percent, nonsense terms nothing.
+`python -m bench.generate URL --papers 100000`: many papers (for keyword search). They
+arrive as daily lists of 1,000 (a history of 100 lists), through the real ingest path
+(normalize, store, index), with words drawn from a skewed vocabulary: common terms match
+most of the history (`diffusion`: 99% of papers, the hard case for "newest 50
+matches"), phrases a few percent, nonsense terms nothing.
+
+`python -m bench.generate URL --cadence 15m --years N` (or `--days N`): the real
+service's history, a trending list of about 50 papers every 15 minutes (bench/cadence.py).
+The last `--real-days` (default 7) go through the real ingest path, exactly what the
+refresher runs (`ingest_bytes` on the upstream's bytes, the clock injected); the days
+before them through `bench.bulk.BulkLoader`, which writes the same rows in batches
+(the real path costs 45-60 ms a list: a year would take half an hour per engine).
+`--real-days 0` loads everything in bulk; `--all-real` nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import hashlib
 import random
 import time
+from collections.abc import Callable
 
-from service.ingest import normalized_entries
-from service.model import RawList, RawPaper
-from service.store import open_store
+import sqlalchemy as sa
+
+from service.ingest import ingest_bytes, normalized_entries
+from service.model import IngestResult, NormalPaper, RawList, RawPaper
+from service.sources import parse
+from service.store import SqlStore, open_store
+
+from .bulk import BulkLoader
+from .cadence import REAL, TICKS_PER_DAY, Refresh, Shape, Timeline
 
 VOCABULARY = (  # noqa: SIM905 (a paragraph reads better than a list of 150 strings)
     "diffusion transformer graph neural network operator learning model vision language "
@@ -65,12 +83,125 @@ def generate(url: str, papers: int, per_list: int = 1000, seed: int = 7) -> None
     store.close()
 
 
+# -- the real cadence ---------------------------------------------------------------
+
+SOURCE = "refresher"  # what the refresher's ingests are recorded as
+
+
+def ingest_refresh(store: SqlStore, refresh: Refresh) -> IngestResult:
+    """One refresh through the real ingest path, as the refresher applies a fetch."""
+    return ingest_bytes(store, refresh.body, source=SOURCE, now=refresh.at)
+
+
+class BulkEntries:
+    """A refresh's papers as the real path normalizes them, without parsing the whole
+    list again: each paper is parsed and normalized once (per code link: one may appear
+    later), and only its counts change from refresh to refresh."""
+
+    def __init__(self) -> None:
+        self.normal: dict[tuple[str, bool], NormalPaper] = {}
+
+    def __call__(self, refresh: Refresh) -> list[NormalPaper]:
+        entries = []
+        for listed in refresh.listed:
+            key = (listed.arxiv_id, listed.github_stars is not None)
+            base = self.normal.get(key)
+            if base is None:
+                raw = parse(f"[{listed.element}]".encode(), "hf-json", name=SOURCE)
+                base = self.normal[key] = normalized_entries(raw, refresh.at.date(),
+                                                             refresh.at)[0]
+            entries.append(dataclasses.replace(base, upvotes=listed.upvotes,
+                                               github_stars=listed.github_stars,
+                                               comments=listed.comments))
+        if refresh.tick % TICKS_PER_DAY == 0 and len(self.normal) > 2000:
+            self.normal.clear()  # papers long gone (a paper that comes back is parsed again)
+        return entries
+
+
+def tidy(store: SqlStore) -> None:
+    """What autovacuum would have done by now on PostgreSQL (it is off on a test server,
+    and the planner needs statistics for tables this large)."""
+    if store.dialect != "postgresql":
+        return
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in sa.inspect(conn).get_table_names():
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
+
+
+@dataclasses.dataclass
+class Generated:
+    store: SqlStore  # open
+    following: list[Refresh]  # the refreshes after the history, not applied
+
+
+def cadence(url: str, days: float, *, real_days: float | None = 7, seed: int = 7,
+            shape: Shape = REAL, following: int = 0,
+            report: Callable[[str], None] = print) -> Generated:
+    """`days` of refreshes every 15 minutes into the empty store at `url`: the last
+    `real_days` through the real path (None: all of them), the rest in bulk; and the
+    `following` refreshes of the same timeline, for a bench to ingest."""
+    store = open_store(url)
+    ticks = round(days * TICKS_PER_DAY)
+    after: list[Refresh] = []
+    bulk_ticks = 0 if real_days is None else max(0, ticks - round(real_days * TICKS_PER_DAY))
+    loader = BulkLoader(store) if bulk_ticks else None
+    entries = BulkEntries()
+    outcomes: dict[str, int] = {}
+    started = time.perf_counter()
+    for refresh in Timeline(seed=seed, shape=shape).refreshes(ticks + following):
+        if refresh.tick >= ticks:
+            after.append(refresh)
+            continue
+        if refresh.tick < bulk_ticks:
+            assert loader is not None
+            outcome = loader.apply(entries(refresh), list_time=dt.datetime.combine(
+                refresh.at.date(), dt.time()), ingested_at=refresh.at, source=SOURCE,
+                format="hf-json", sha256=hashlib.sha256(refresh.body).hexdigest())
+        else:
+            if loader is not None:
+                loader.close()
+                loader = None
+                tidy(store)
+            result = ingest_refresh(store, refresh)
+            outcome = "same content" if result.same_content else \
+                "same ranking" if result.unchanged else "new"
+            if refresh.tick % TICKS_PER_DAY == TICKS_PER_DAY - 1:
+                tidy(store)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if refresh.tick % (30 * TICKS_PER_DAY) == 0 and refresh.tick:
+            report(f"  day {refresh.tick // TICKS_PER_DAY}: {outcomes} "
+                   f"({time.perf_counter() - started:.0f} s)")
+    if loader is not None:
+        loader.close()
+    tidy(store)
+    report(f"generated {ticks} refreshes ({outcomes}), {store.count_papers()} papers in "
+           f"{store.count_snapshots()} lists in {time.perf_counter() - started:.0f} s")
+    return Generated(store, after)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="database URL, e.g. sqlite:///bench/big.db")
-    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--papers", type=int, default=100_000,
+                        help="the keyword-search history: this many papers in lists of 1,000")
+    parser.add_argument("--cadence", choices=["15m"],
+                        help="the real cadence instead: a list every 15 minutes")
+    parser.add_argument("--years", type=float, help="with --cadence: this many years")
+    parser.add_argument("--days", type=float, help="with --cadence: this many days")
+    parser.add_argument("--real-days", type=float, default=7,
+                        help="with --cadence: the last days through the real path (default 7)")
+    parser.add_argument("--all-real", action="store_true",
+                        help="with --cadence: every list through the real path")
+    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    generate(args.url, args.papers)
+    if args.cadence is None:
+        generate(args.url, args.papers)
+        return
+    if (args.years is None) == (args.days is None):
+        parser.error("--cadence takes --years or --days")
+    days = args.days if args.days is not None else args.years * 365
+    cadence(args.url, days, real_days=None if args.all_real else args.real_days,
+            seed=args.seed).store.close()
 
 
 if __name__ == "__main__":
