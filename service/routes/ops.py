@@ -9,7 +9,7 @@ import logging
 from flask import Blueprint, Response, jsonify
 
 from ..health import source_health
-from ..http.problems import problem_response
+from ..http.problems import STORE_RETRY_AFTER, STORE_UNAVAILABLE, problem_response
 from ..ingest import utcnow
 from ..store import StoreError
 from . import services
@@ -35,7 +35,8 @@ def readyz() -> Response:
         # words, which an anonymous caller is never told. The server's log has it.
         _log.error("store unavailable", extra={"fields": {"path": "/readyz",
                                                          "error": str(exc)}})
-        return problem_response(503, "the store does not answer", headers={"Retry-After": "5"})
+        return problem_response(503, STORE_UNAVAILABLE,
+                                headers={"Retry-After": STORE_RETRY_AFTER})
     if latest is None:
         return problem_response(503, "the store holds no snapshot yet",
                                 headers={"Retry-After": "5"})
