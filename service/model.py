@@ -249,6 +249,9 @@ class SourceState:
     next_attempt: dt.datetime | None = None
     failures: int = 0  # consecutive failed attempts (0: the source is healthy)
     holder: str | None = None  # host:pid of the process running the refresher
+    # What the last applied (or unchanged) list left out and dropped (SPEC 1.2)
+    last_skipped: tuple[SkippedEntry, ...] = ()
+    last_warnings: tuple[str, ...] = ()
 
     @property
     def healthy(self) -> bool:

@@ -12,12 +12,14 @@ An attempt is a conditional GET (upstream.py: one deadline for the whole fetch, 
 cap). Not applied, leaving the last good data served: a failed fetch, a body that does
 not parse, a list under half of what the source usually sends (the lower median of the
 last lists' sizes, so one outlier cannot lock out every normal list after it), a list
-over TRENDFEED_MAX_PAPERS, and any answer while this machine's clock is ahead of the
-source's (a list dated from the future). Any failure at all, of any kind, is recorded
-and retried after a backoff that is bounded (at most an interval, or the upstream's
-Retry-After up to its cap), forever: `step()` never raises. The wait is timed on the
-monotonic clock, so a wall clock that jumps cannot park the refresher; a stored next
-attempt is only what status shows, and what a new holder starts from.
+over TRENDFEED_MAX_PAPERS, a list with more than a tenth of its entries invalid (fewer
+are skipped, SPEC 1.2, and named in status and the log line), and any answer while this
+machine's clock is ahead of the source's (a list dated from the future). Any failure at
+all, of any kind, is recorded and retried after a backoff that is bounded (at most an
+interval, or the upstream's Retry-After up to its cap), forever: `step()` never raises.
+The wait is timed on the monotonic clock, so a wall clock that jumps cannot park the
+refresher; a stored next attempt is only what status shows, and what a new holder starts
+from.
 """
 
 from __future__ import annotations
@@ -154,7 +156,8 @@ class Refresher:
 
         def outcome(result: IngestResult) -> SourceState:
             return replace(state, last_outcome="unchanged" if result.unchanged else "new",
-                           etag=fetched.etag, last_modified=fetched.last_modified)
+                           etag=fetched.etag, last_modified=fetched.last_modified,
+                           last_skipped=result.skipped, last_warnings=result.warnings)
 
         def record(result: IngestResult) -> SourceState:
             # Inside the transaction that applies the list: a lock lost during the fetch

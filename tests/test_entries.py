@@ -439,7 +439,9 @@ def test_the_refresher_a_bad_optional_field_costs_that_field_only(
     (outcome, reason, fields), = log.lines
     assert reason == "snapshot 1: 50 papers, 50 new; 1 warning"
     assert fields["skipped"] == [] and fields["warnings"][0].startswith(_warning(damage))
-    assert _status(app)["health"] == "ok"
+    status = _status(app)
+    assert status["health"] == "ok" and status["skipped"] == []
+    assert len(status["warnings"]) == 1 and status["warnings"][0].startswith(_warning(damage))
     _assert_cost_the_field_only(app.extensions["trendfeed"].store, damage)
     app.extensions["trendfeed"].store.close()
 
@@ -457,6 +459,7 @@ def test_the_refresher_skips_an_invalid_entry_and_names_it(database_url: str,
         headers = AUTH if public else {}
         source = app.test_client().get("/api/v1/status", headers=headers).get_json()["source"]
         assert source["health"] == "ok" and source["last_outcome"] == "new"
+        assert source["skipped"] == skipped and source["warnings"] == []
     store = app.extensions["trendfeed"].store
     assert store.count_papers() == 49 and store.paper(ENTRIES[3]["paper"]["id"]) is None
     app.extensions["trendfeed"].store.close()
@@ -483,6 +486,7 @@ def test_the_refresher_applies_a_list_with_at_least_90_percent_valid_entries(
     status = _status(app)
     if invalid == 10:  # 90% valid: applied, every skipped entry named
         assert state.last_outcome == "new" and store.count_papers() == 90
+        assert [e["index"] for e in status["skipped"]] == [n * 9 for n in range(10)]
         assert len(log.lines[0][2]["skipped"]) == 10
     else:  # 89%: not applied, the count named, nothing written but the source's state
         assert state.last_outcome == "invalid" and status["health"] == "degraded"

@@ -255,7 +255,11 @@ def _source_status(url: str, interval: int, state: SourceState | None,
             "last_error_at": moment(found.last_error_at) if found else None,
             "next_attempt": moment(found.next_attempt) if found else None,
             "failures": found.failures if found else 0,
-            "refresher": found.holder if found else None}
+            "refresher": found.holder if found else None,
+            # the last list applied (or found unchanged): its entries left out, its fields
+            # dropped (SPEC 1.2); upstream's own words, public as the papers are
+            "skipped": [e.as_dict() for e in found.last_skipped] if found else [],
+            "warnings": list(found.last_warnings) if found else []}
 
 
 @bp.get("/status")

@@ -240,23 +240,27 @@ _RICH_COLUMNS = ("ALTER TABLE papers ADD COLUMN ai_summary TEXT;"
                  "ALTER TABLE papers ADD COLUMN github_stars INTEGER;"
                  "ALTER TABLE papers ADD COLUMN comments INTEGER;"
                  "ALTER TABLE papers ADD COLUMN organization TEXT;"
-                 "ALTER TABLE papers ADD COLUMN hf_daily_at {datetime}")
+                 "ALTER TABLE papers ADD COLUMN hf_daily_at {datetime};"
+                 "ALTER TABLE source_state ADD COLUMN last_skipped {json};"
+                 "ALTER TABLE source_state ADD COLUMN last_warnings {json}")
 STEPS += (
     # 7: the store's random identity (caches key on it: a store replaced by another at the
     # same data version is never answered from the first one's cache); the last snapshot
     # id ever handed out (an id is never used twice, not even after an undo); today's
-    # upstream fields of a paper (SPEC 1.2), null in older stores
+    # upstream fields of a paper (SPEC 1.2), null in older stores; and what the refresher's
+    # last list left out and dropped (entry by entry, SPEC 1.2)
     Step(
         sqlite=("INSERT INTO meta (\"key\", value) "
                 "VALUES ('store_identity', (random() & 9007199254740991) + 1)",
                 "INSERT INTO meta (\"key\", value) "
                 "SELECT 'last_snapshot_id', COALESCE(MAX(id), 0) FROM snapshots",
-                *_RICH_COLUMNS.format(datetime="DATETIME").split(";")),
+                *_RICH_COLUMNS.format(datetime="DATETIME", json="TEXT").split(";")),
         postgresql=("INSERT INTO meta (key, value) VALUES ('store_identity', "
                     "CAST(FLOOR(random() * 9007199254740991) AS BIGINT) + 1)",
                     "INSERT INTO meta (key, value) "
                     "SELECT 'last_snapshot_id', COALESCE(MAX(id), 0) FROM snapshots",
-                    *_RICH_COLUMNS.format(datetime="TIMESTAMP WITHOUT TIME ZONE").split(";")),
+                    *_RICH_COLUMNS.format(datetime="TIMESTAMP WITHOUT TIME ZONE",
+                                         json="JSONB").split(";")),
     ),
 )
 SCHEMA_VERSION = len(STEPS)

@@ -19,6 +19,7 @@ from ..model import (
     Links,
     Paper,
     RankEntry,
+    SkippedEntry,
     Snapshot,
     SourceState,
     arxiv_ref,
@@ -200,4 +201,7 @@ def read_source_state(conn: sa.Connection) -> SourceState | None:
     row = conn.execute(source_state.select().where(source_state.c.id == 1)).first()
     if row is None:
         return None
-    return SourceState(**{k: v for k, v in row._mapping.items() if k != "id"})
+    values = {k: v for k, v in row._mapping.items() if k != "id"}
+    values["last_skipped"] = tuple(SkippedEntry(**e) for e in values["last_skipped"] or ())
+    values["last_warnings"] = tuple(values["last_warnings"] or ())
+    return SourceState(**values)

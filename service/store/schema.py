@@ -101,6 +101,8 @@ source_state = sa.Table(
     sa.Column("next_attempt", sa.DateTime),
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("holder", sa.Text),
+    sa.Column("last_skipped", sa.JSON),  # [{"index", "field", "message"}] (migration 7)
+    sa.Column("last_warnings", sa.JSON),  # [str]
 )
 
 SEARCH_FIELDS = ("title", "abstract", "authors", "keywords")
