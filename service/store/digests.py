@@ -79,36 +79,41 @@ def arrivals(conn: sa.Connection, query: Query, first_day: dt.date, last_day: dt
     """The papers matching `query` that arrived on a list day from `first_day` to
     `last_day` (both included), in no particular order."""
     met = _met(query.upvotes)
-    days, lists = _days_since(conn, query, met, first_day, dialect)
-    nums = [num for num, held in days.items() if min(held) <= last_day]
-    earlier = _met_before(conn, nums, met, first_day) if met else set()
-    found: list[Arrival] = []
+    text = criterion(Query(query.text_clauses), dialect)  # the search index's terms
+    # The matching papers' numbers first, alone: both engines plan that well, where a
+    # text criterion joined to the pass below or to a list of numbers (SQLite ran its
+    # FTS match once per row) cost several times the pass itself.
+    matching = None if text is None else set(conn.execute(
+        sa.select(papers.c.num).where(text)).scalars())
+    if matching is not None and not matching:
+        return []
+    days, lists = _days_since(conn, met, first_day)
+    candidates = [num for num, held in days.items()
+                  if min(held) <= last_day and (matching is None or num in matching)]
     pinned = latest_snapshot_id(conn)
-    for chunk in _chunks([num for num in nums if num not in earlier]):
-        for row in conn.execute(paper_select(pinned).where(papers.c.num.in_(chunk))):
-            # Without upvotes terms, a paper's appearances count every list that ever held
-            # it: it was on none before the window exactly when they are those counted.
-            if met or row.appearances == lists[row.num]:
-                held = {day: r for day, r in days[row.num].items() if day <= last_day}
-                found.append(Arrival(to_paper(row), min(held), held))
+    rows = [row for chunk in _chunks(candidates)
+            for row in conn.execute(paper_select(pinned).where(papers.c.num.in_(chunk)))]
+    earlier = _met_before(conn, [row.num for row in rows], met, first_day) if met else set()
+    found: list[Arrival] = []
+    for row in rows:
+        # Without upvotes terms, a paper's appearances count every list that ever held
+        # it: it was on none before the window exactly when they are those counted.
+        if row.num not in earlier and (met or row.appearances == lists[row.num]):
+            held = {day: r for day, r in days[row.num].items() if day <= last_day}
+            found.append(Arrival(to_paper(row), min(held), held))
     return found
 
 
-def _days_since(conn: sa.Connection, query: Query, met: list[sa.ColumnElement[bool]],
-                first_day: dt.date, dialect: str
+def _days_since(conn: sa.Connection, met: list[sa.ColumnElement[bool]], first_day: dt.date
                 ) -> tuple[dict[int, dict[dt.date, DayRank]], dict[int, int]]:
     """One pass over the lists of `first_day` and after, driven by the snapshots: per
-    paper matching the query there, its best rank and most upvotes on each day, and how
-    many lists held it. The text terms are the search index's (search.criterion), the
-    upvotes terms each list's own count, never the paper's latest."""
+    paper that met the upvotes terms there (each list's own count, never the paper's
+    latest), its best rank and most upvotes on each day, and how many lists held it."""
     stmt = (sa.select(ranks.c.paper_num, snapshots.c.list_date, sa.func.min(ranks.c.rank),
                       sa.func.max(ranks.c.upvotes), sa.func.count())
             .select_from(snapshots.join(ranks, ranks.c.snapshot_id == snapshots.c.id))
             .where(snapshots.c.list_date >= first_day, *met)
             .group_by(ranks.c.paper_num, snapshots.c.list_date))
-    text = criterion(Query(query.text_clauses), dialect)
-    if text is not None:
-        stmt = stmt.where(ranks.c.paper_num.in_(sa.select(papers.c.num).where(text)))
     days: dict[int, dict[dt.date, DayRank]] = {}
     lists: dict[int, int] = {}
     for num, day, rank, upvotes, count in conn.execute(stmt):
