@@ -22,18 +22,14 @@ import sqlalchemy as sa
 
 from .. import merge
 from ..model import IngestResult, NormalPaper, Snapshot, SourceState
-from . import reads
+from . import journal, reads
 from .engine import StoreError
+from .journal import UNDO_DEPTH
 from .schema import meta, paper_undo, papers, ranks, search_key, snapshots, source_state
 from .search import index_rows, unindex
 
 _IN_CHUNK = 500
-# How many of the latest snapshots can be undone one after another. Each snapshot
-# journals the papers it changed, whole rows: at the upstream's 15-minute cadence that
-# is about 50 rows of a few kB a list, gigabytes a year if kept for every list; the
-# journal of older snapshots is dropped as new ones arrive (docs/design.md, retention).
-UNDO_DEPTH = 100
-_JOURNALLED = [c for c in papers.columns if c.name != "num"]
+
 
 
 class UndoError(StoreError):
@@ -87,33 +83,6 @@ def _resolve(conn: sa.Connection,
     return resolved
 
 
-def _journal(conn: sa.Connection, snapshot_id: int, num: int, row: Any | None,
-             journalled: set[int]) -> None:
-    """Remember `row` (None: inserted by this snapshot) unless `journalled` (the papers
-    this snapshot already remembers) holds it: the first "before" is the one to keep."""
-    if num in journalled:
-        return
-    journalled.add(num)
-    before = None if row is None else {c.name: _to_json(getattr(row, c.name))
-                                        for c in _JOURNALLED}
-    conn.execute(paper_undo.insert().values(snapshot_id=snapshot_id, paper_num=num,
-                                            before=before))
-
-
-def _to_json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _from_json(column: sa.Column[Any], value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column.type, sa.DateTime):
-        return dt.datetime.fromisoformat(value)
-    if isinstance(column.type, sa.Date):
-        return dt.date.fromisoformat(value)
-    return value
-
-
 def _free_id(conn: sa.Connection, wanted: str, title_key: str) -> str:
     candidates = merge.id_candidates(wanted, title_key)
     taken = set(conn.execute(sa.select(papers.c.id).where(papers.c.id.in_(candidates)))
@@ -141,7 +110,7 @@ def _update(conn: sa.Connection, snapshot_id: int, row: Any, entry: NormalPaper,
     title_free = entry.title_key == row.title_key or _title_key_free(conn, entry.title_key)
     change = merge.merge(row._mapping, entry, sighting, title_key_free=title_free)
     if change.values:
-        _journal(conn, snapshot_id, row.num, row, journalled)
+        journal.remember(conn, snapshot_id, row.num, row, journalled)
         conn.execute(papers.update().where(papers.c.num == row.num).values(**change.values))
     return change
 
@@ -191,7 +160,7 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
         sighting = merge.Sighting(rank, list_time, list_time.date(), ingested_at)
         if row is None:
             num = _insert(conn, entry, sighting)
-            _journal(conn, snapshot_id, num, None, journalled)
+            journal.remember(conn, snapshot_id, num, None, journalled)
             new_count += 1
             to_index.append(num)
         else:
@@ -206,23 +175,10 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
     conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
                  .values(new_count=new_count))
     index_rows(conn, to_index)
-    _forget_old_journal(conn)
+    journal.forget_old(conn)
     stored = reads.snapshot(conn, snapshot_id)
     assert stored is not None
     return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count), True
-
-
-def _forget_old_journal(conn: sa.Connection) -> None:
-    """Keep the undo journal of the UNDO_DEPTH latest snapshots only; older ones can no
-    longer be undone (`undo_from` says from where on they can)."""
-    oldest_kept = (sa.select(snapshots.c.id).order_by(snapshots.c.id.desc())
-                   .offset(UNDO_DEPTH - 1).limit(1).scalar_subquery())
-    cut = conn.execute(sa.select(oldest_kept)).scalar()
-    if cut is None:
-        return
-    conn.execute(paper_undo.delete().where(paper_undo.c.snapshot_id < cut))
-    conn.execute(meta.update().where(meta.c.key == "undo_from", meta.c.value < cut)
-                 .values(value=cut))
 
 
 def _refresh_latest(conn: sa.Connection, latest: Snapshot,
@@ -268,16 +224,16 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
                         f"need (undo reaches back over the {UNDO_DEPTH} latest snapshots, "
                         "and not before this version of trendfeed kept one): it cannot be "
                         "undone")
-    journal = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
+    remembered = conn.execute(sa.select(paper_undo.c.paper_num, paper_undo.c.before)
                            .where(paper_undo.c.snapshot_id == latest.id)).all()
-    nums = [num for num, _ in journal]
+    nums = [num for num, _ in remembered]
     unindex(conn, nums)
     conn.execute(ranks.delete().where(ranks.c.snapshot_id == latest.id))
     conn.execute(paper_undo.delete().where(paper_undo.c.snapshot_id == latest.id))
-    added = [num for num, before in journal if before is None]
+    added = [num for num, before in remembered if before is None]
     for chunk in _chunks(added):
         conn.execute(papers.delete().where(papers.c.num.in_(chunk)))
-    restored = [(num, before) for num, before in journal if before is not None]
+    restored = [(num, before) for num, before in remembered if before is not None]
     # A title key can have passed from one paper to another within the snapshot: park
     # every restored paper on a key no title folds to (`#`) first, so the restore order
     # cannot clash.
@@ -287,7 +243,7 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
     for num, before in restored:
         conn.execute(papers.update().where(papers.c.num == num).values(
             # (a journal written before a column existed has no value for it: null)
-            **{c.name: _from_json(c, before.get(c.name)) for c in _JOURNALLED}))
+            **{c.name: journal.from_json(c, before.get(c.name)) for c in journal.JOURNALLED}))
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
     index_rows(conn, [num for num, _ in restored])
     conn.execute(source_state.update().values(etag=None, last_modified=None))
