@@ -14,10 +14,9 @@ A term matches a word that starts with it; a term of several words (`"neural ope
 `mlp-mixer`) matches those words consecutively, each as a prefix. A bare arXiv id
 (`2403.12345`) means "that paper, or text containing that id". An upvotes comparison
 is a filter of its own: it cannot be negated or be an OR alternative, and a paper
-whose upvotes are unknown never matches it. `AND`, `OR` and `NOT` are operators in
-upper case only (as other search boxes write them); `and`, `or`, `not` and a quoted
-`"NOT"` are words. An operator with nothing to act on (`NOT`, `a OR`, `AND b`) and a
-known field with nothing after its colon (`title:`) are errors, never words.
+whose upvotes are unknown never matches it. `AND`, `OR`, `NOT` are operators in upper
+case only (as other search boxes write them), else words; an operator with nothing to
+act on (`NOT`, `a OR`) and a field with nothing after its colon (`title:`) are errors.
 """
 
 from __future__ import annotations
@@ -241,12 +240,10 @@ def parse(q: str | None) -> Query:
             if token.negated:
                 raise QueryError(f"'NOT' cannot be followed by an excluded term ({token.text!r})")
             token = _Token("atom", f"NOT {token.text}", token.atoms, negated=True)
-            pending = None
         if pending is not None and pending.kind == "or":
             group.append(token)
         else:
-            if group:
-                clauses.append(_clause(group))
+            clauses += [_clause(group)] if group else []
             group = [token]
         pending = None
     if pending is not None:
