@@ -48,10 +48,16 @@ class Worker(GeventWorker):  # type: ignore[misc]
 
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         try:
-            return super().handle_request(listener_name, req, sock, addr)
+            answered = super().handle_request(listener_name, req, sock, addr)
         except StopIteration:  # the connection closes after this answer
             linger(sock)
             raise
+        # Let the other connections have their turn before this one's next request: a
+        # socket read that finds data does not yield, so a client that sends its next
+        # request at once would be served again and again while others wait (under
+        # wrk, a p50 of 0.3 ms beside a p99 of 0.7 s).
+        gevent.sleep(0)
+        return answered
 
     def load_wsgi(self) -> None:
         # After the fork and gevent's reinit, before the app is built: the pools and the
