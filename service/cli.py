@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import os
 import signal
@@ -20,12 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from . import query
+from .cli_help import parser
 from .config import Config, ConfigError
 from .http.hosts import LinkBases
 from .ingest import ingest_bytes, load
-from .listing import SCOPES, Listing
+from .listing import Listing
 from .represent import paper_dict, snapshot_dict
-from .sources import SOURCE_FORMATS, InvalidEntries, SourceError
+from .sources import InvalidEntries, SourceError
 from .store import Store, StoreError, UndoError, open_store
 from .store.backup import BackupError
 from .store.engine import safe_url
@@ -38,53 +38,6 @@ class UsageError(Exception):
     pass
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trendfeed", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="serve the feeds, API and page with gunicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
-
-    ingest = commands.add_parser("ingest", help="store one trending list")
-    ingest.add_argument("source", help="a file, '-' for standard input, or an http(s) URL")
-    ingest.add_argument("--format", choices=("auto", *SOURCE_FORMATS), default="auto")
-    ingest.add_argument("--date", type=_date, help="the list date, YYYY-MM-DD")
-    ingest.add_argument("--skip-invalid", action="store_true",
-                        help="apply an hf-json list without its invalid entries (each is "
-                        "named on standard error) instead of refusing it")
-
-    papers = commands.add_parser("papers", help="list stored papers")
-    papers.add_argument("--q", help="a keyword query, as in the feeds")
-    papers.add_argument("--scope", choices=SCOPES, default="all")
-    papers.add_argument("--limit", type=int)
-    papers.add_argument("--json", action="store_true", help="print SPEC Paper objects")
-
-    refresh = commands.add_parser(
-        "refresh", help="fetch TRENDFEED_SOURCE_URL once, or keep it current (--every)")
-    refresh.add_argument("--every", type=float, metavar="SECONDS",
-                         help="run as the store's refresher, attempting every SECONDS")
-    refresh.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # set by serve
-
-    backup = commands.add_parser("backup", help="a consistent copy of an SQLite store")
-    backup.add_argument("path", help="the new file to write")
-
-    snapshots = commands.add_parser("snapshots", help="list the stored lists, or undo the latest")
-    actions = snapshots.add_subparsers(dest="action", required=True)
-    listed = actions.add_parser("list", help="the stored lists, newest first")
-    listed.add_argument("--limit", type=int, default=20)
-    listed.add_argument("--json", action="store_true")
-    delete = actions.add_parser("delete", help="undo the latest ingest")
-    delete.add_argument("which", choices=("latest",))
-    return parser
 
 
 def load_sample_if_empty(store: Store) -> str | None:
@@ -252,7 +205,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     handler = {"ingest": _cmd_ingest, "papers": _cmd_papers, "refresh": _cmd_refresh,
                "serve": _cmd_serve, "snapshots": _cmd_snapshots,
                "backup": _cmd_backup}[args.command]
