@@ -1,6 +1,15 @@
 """The web pages in a real browser: Debian's chromium driven by Playwright, against a real
 `trendfeed serve` (gunicorn) holding the bundled sample and three later lists.
 
+A second server (`rich_site`) holds the sample and then today's whole upstream shape
+(examples/hf-trending.json): AI summaries, thumbnails, stars, comments, organizations,
+rank moves. Its thumbnails' host cannot be reached from here (no network), so the tests
+tell a thumbnail that failed to load (a `net::` error of an image from the host the CSP
+allows: `net::ERR_NAME_NOT_RESOLVED` here) from a CSP violation (a
+`securitypolicyviolation` event, a console error naming the Content Security Policy, a
+request that fails as `csp` or `net::ERR_BLOCKED_BY_CSP`), and the screenshots get a stand-in image
+served by Playwright for that host (which only sees requests the CSP let through).
+
 Screenshots of the pages (phone and desktop widths, light and dark) are written to this
 module's output folder and copied to /tmp/trendfeed-screenshots/. Under CI (CI=true) a
 missing browser or Playwright is a failure, never a skip: `.ci/run` installs chromium and
@@ -13,18 +22,20 @@ import datetime as dt
 import os
 import re
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import feedparser
 import httpx
 import pytest
 
 from . import conftest
-from .conftest import HF_JSON, LiveServer, serving
+from .conftest import EXAMPLES, HF_JSON, LiveServer, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,6 +45,8 @@ TOKEN = "browser-test-token"
 SCRIPT_TITLE = '<script>window.__pwned = 1</script> Robust <b>Parsing</b> of "Hostile" Titles'
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+THUMBNAILS = "https://cdn-thumbnails.huggingface.co"  # examples/hf-trending.json's
+BLOCKED_BY_CSP = "net::ERR_BLOCKED_BY_CSP"
 # Records CSP violations before any page script runs (the page has no inline script to
 # do it, and the CSP would block one).
 CSP_PROBE = """
@@ -113,6 +126,38 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
+def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`trendfeed serve` holding the sample, then examples/hf-trending.json a day later
+    (50 of the sample's papers with every new field, each up from its rank before)."""
+    folder = tmp_path_factory.mktemp("browser-rich-site")
+    env = {"TRENDFEED_DATABASE_URL": f"sqlite:///{folder / 'site.db'}",
+           "TRENDFEED_SAMPLE": "on", "TRENDFEED_INGEST_TOKEN": TOKEN,
+           "TRENDFEED_VERSION_CHECK": "0"}
+    with serving(folder, env, workers=1, ready="/readyz") as server:
+        date = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
+        response = httpx.post(f"{server.base}/api/v1/snapshots?{urlencode({'date': date})}",
+                              content=(EXAMPLES / "hf-trending.json").read_bytes(), timeout=30,
+                              headers={"Authorization": f"Bearer {TOKEN}",
+                                       "Content-Type": "application/json"})
+        assert response.status_code == 201, response.text
+        yield server
+
+
+def stand_in_png(width: int = 1200, height: int = 630) -> bytes:
+    """A social card's shape (a coloured band over a pale ground) as a PNG, for the
+    screenshots: the real thumbnails' host is out of reach here."""
+    band, ground = b"\x00" + b"\x4a\x55\xc8" * width, b"\x00" + b"\xee\xf0\xf6" * width
+    raw = band * (height // 3) + ground * (height - height // 3)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     sync_playwright = _playwright()
     with sync_playwright() as playwright:
@@ -131,20 +176,36 @@ class Watched:
         self.page = context.new_page()
         self.problems: list[str] = []
         self.documents: set[str] = set()
+        # Origins whose images may fail to load (out of reach), and those failures. A
+        # CSP block is never one of them: it is refused before any request is made.
+        self.unreachable: set[str] = set()
+        self.unreached: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
 
+    def _out_of_reach(self, url: str, failure: str) -> bool:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}" in self.unreachable and \
+            failure.startswith("net::") and failure != BLOCKED_BY_CSP
+
     def _console(self, message: Any) -> None:
         if message.text.startswith("Failed to load resource") and \
                 message.location.get("url") in self.documents:
             return  # a page answered with its error status on purpose (a bad q: 400)
+        failure = message.text.removeprefix("Failed to load resource: ")
+        if failure != message.text and self._out_of_reach(message.location.get("url", ""),
+                                                          failure):
+            return  # a thumbnail whose host is out of reach (requestfailed records it)
         if message.type in ("error", "warning") or "Content Security Policy" in message.text:
             self.problems.append(f"console {message.type}: {message.text}")
 
     def _failed(self, request: Any) -> None:
-        if request.failure != "net::ERR_ABORTED":  # not a failure: the page moved on first
+        if request.resource_type == "image" and self._out_of_reach(request.url,
+                                                                   request.failure or ""):
+            self.unreached.append(f"{request.url} {request.failure}")
+        elif request.failure != "net::ERR_ABORTED":  # not a failure: the page moved on first
             self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def _response(self, response: Any) -> None:
@@ -434,7 +495,7 @@ def test_the_pages_work_without_javascript(site: LiveServer, new_page: Any) -> N
     watched = new_page(java_script_enabled=False)
     page = watched.page
     page.goto(site.base + "/")
-    assert page.locator("button.copy").count() == 3
+    assert page.locator("button.copy").count() == 6  # the list's feeds, its daily digests
     assert not page.locator("button.copy").first.is_visible()  # an enhancement only
     page.get_by_label("Search papers").fill("operator")
     page.get_by_label("Search papers").press("Enter")
@@ -479,3 +540,104 @@ def test_basic_accessibility(site: LiveServer, new_page: Any) -> None:
     assert "Copy the Atom URL" in reached and "Copy the RSS URL" in reached
     assert reached[0] == "Skip to content"
     watched.assert_clean()
+
+
+# -- today's upstream fields: summaries, thumbnails, stars, comments, moves ----------------
+
+
+THUMBNAILS_DONE = """() => [...document.querySelectorAll("img")].filter(i => i.complete)
+    .length"""
+VIOLATE = """() => { const i = document.createElement("img");
+    i.src = "https://elsewhere.example/x.png"; i.alt = ""; document.body.append(i); }"""
+
+
+def test_thumbnails_load_lazily_and_break_no_csp_when_their_host_is_out_of_reach(
+        rich_site: LiveServer, new_page: Any) -> None:
+    watched = new_page()
+    watched.unreachable = {THUMBNAILS}
+    page = watched.page
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if r.url.startswith(THUMBNAILS)
+            else None)
+    response = page.goto(rich_site.base + "/")
+    assert response is not None
+    assert f"img-src 'self' {THUMBNAILS};" in response.headers["content-security-policy"]
+    thumbs = page.locator("ol.papers img.thumb")
+    assert thumbs.count() == 50
+    page.wait_for_function("() => document.querySelector('img.thumb').complete")
+    page.wait_for_timeout(300)  # (let the requests the first screen starts fail)
+    first_screen = len(set(requested))
+    assert 0 < first_screen < 50, first_screen  # lazy: the rest wait for a scroll
+    box = thumbs.first.bounding_box()  # its box is there, image or not: no layout shift
+    assert box and (round(box["width"]), round(box["height"])) == (160, 84), box
+    thumbs.last.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('img.thumb')].at(-1).complete")
+    assert len(set(requested)) > first_screen
+    # each request that failed is a thumbnail's, for the host being out of reach
+    assert watched.unreached and all(
+        f.startswith(THUMBNAILS + "/") and f.endswith("net::ERR_NAME_NOT_RESOLVED")
+        for f in watched.unreached), watched.unreached
+    watched.assert_clean()  # no CSP violation, no console error but those
+    # ... and the same watch does see an image from any other host refused
+    page.evaluate(VIOLATE)
+    page.wait_for_function("() => window.__csp.length > 0")
+    assert page.evaluate("window.__csp") == ["img-src https://elsewhere.example/x.png"]
+    page.wait_for_timeout(200)
+    assert [problem for problem in watched.problems if "elsewhere.example" in problem
+            and ("Content Security Policy" in problem or problem.endswith(" csp"))], \
+        watched.problems
+    assert not any("elsewhere" in failed for failed in watched.unreached)
+
+
+def test_the_richer_list_and_paper_page_on_desktop_and_phone(
+        rich_site: LiveServer, new_page: Any, shots: Any) -> None:
+    card = stand_in_png()
+    top = httpx.get(f"{rich_site.base}/api/v1/papers?limit=1", timeout=30).json()["items"][0]
+    assert top["rank"] == 1 and top["previous_rank"] > 1 and top["ai_summary"]
+    for viewport, size, extra in ((DESKTOP, "desktop", {}),
+                                  (PHONE, "phone", {"is_mobile": True, "has_touch": True,
+                                                    "device_scale_factor": 2})):
+        watched = new_page(viewport=viewport, **extra)
+        page = watched.page
+        watched.context.route(THUMBNAILS + "/**", lambda route: route.fulfill(
+            status=200, content_type="image/png", body=card))
+        page.goto(rich_site.base + "/")
+        first = page.locator("ol.papers li.paper").first
+        assert first.locator(".rank").inner_text().endswith("#1")
+        assert first.locator(".move").inner_text() == f"up from #{top['previous_rank']}"
+        summary = first.locator("p.ai-summary")
+        assert summary.locator(".ai-label").inner_text().lower() == \
+            "ai summary (machine-written by hugging face)"
+        # set apart from the abstract: a tinted panel with a rule, the abstract plain
+        look = summary.evaluate("e => [getComputedStyle(e).backgroundColor, "
+                                "getComputedStyle(e).borderLeftWidth]")
+        assert look[0] not in ("rgba(0, 0, 0, 0)", "transparent") and look[1] == "3px", look
+        assert first.locator(".abstract").evaluate(
+            "e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+        page.wait_for_function("() => document.querySelector('img.thumb').naturalWidth > 0")
+        box = first.locator("img.thumb").bounding_box()
+        assert box and abs(box["width"] / box["height"] - 160 / 84) < 0.05, box
+        stars = page.locator("ol.papers p.links a", has_text="code").first
+        assert re.fullmatch(r"code ★ [\d,]+\s+GitHub stars", stars.inner_text()), stars
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shots(page, f"rich-home-{size}.png")
+        page.locator("#subscribe").scroll_into_view_if_needed()
+        digest = page.get_by_label("Atom daily digest", exact=True)
+        assert digest.inner_text() == f"{rich_site.base}/feeds/digest/daily.atom"
+        shots(page, f"rich-home-subscribe-{size}.png")
+        assert_urls_whole(page)
+        # the paper page: its summary labelled, the thumbnail larger, the move in words
+        first.locator("h3 a").click()
+        page.wait_for_url("**/papers/**")
+        assert page.get_by_role("heading", name="AI summary (machine-written by Hugging Face)"
+                                ).is_visible()
+        large = page.locator("img.thumb-large")
+        page.wait_for_function("() => document.querySelector('img.thumb-large').naturalWidth")
+        large_box = large.bounding_box()
+        assert large_box and large_box["width"] > box["width"] * 2, large_box
+        assert page.locator("dl.facts").inner_text().count(
+            f"#1, up from #{top['previous_rank']}") == 1
+        assert page.locator("section.ai-summary p").inner_text() == top["ai_summary"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shots(page, f"rich-paper-{size}.png", full_page=True)
+        watched.assert_clean()

@@ -17,11 +17,15 @@ import pytest
 from service.chart import RankChart, rank_chart
 from service.ingest import ingest_bytes
 from service.model import RankEntry
+from service.routes.page_frame import thumbnail_origin
 from service.routes.pages import authors_brief, snippet
 
-from .conftest import HF_JSON, NOW, ingest_file, ingest_text
+from .conftest import ENGINES, EXAMPLES, HF_JSON, NOW, ingest_file, ingest_text
 
 FORWARD = "forward-learning-of-graph-neural-networks"
+HF_TRENDING = EXAMPLES / "hf-trending.json"  # 50 of the capture's papers, every new field
+THUMBNAILS = "https://cdn-thumbnails.huggingface.co"  # where its thumbnails are
+MFTCODER = "mftcoder-boosting-code-llms-with-multitask-fine-tuning"  # #2 there, #26 before
 TEMPLATES = Path(__file__).parent.parent / "service" / "templates"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -43,6 +47,16 @@ def store_of(app: Any) -> Any:
     return app.extensions["trendfeed"].store
 
 
+def csp_of(response: Any) -> dict[str, str]:
+    csp = response.headers["Content-Security-Policy"]
+    return dict(d.strip().split(" ", 1) for d in csp.split(";"))
+
+
+def load_trending(app: Any) -> None:
+    """The capture (the loaded_app's), then today's whole upstream shape a day later."""
+    ingest_file(store_of(app), HF_TRENDING, now=NOW + dt.timedelta(days=1))
+
+
 # -- the paper page -----------------------------------------------------------------------
 
 
@@ -61,7 +75,7 @@ def test_a_paper_page_shows_text_links_and_history(client: Any) -> None:
     assert facts["First seen"] == "2026-03-17"
     assert facts["Last seen"] == "2026-03-17ingested 2026-11-27 08:00 UTC"
     assert facts["Published"] == "unknown"
-    assert facts["Latest list"] == "#1"
+    assert facts["Latest list"] == "#1, new today"
     assert [td.text_content() for td in page.xpath("//table//td")] == [
         "2026-03-17", "2026-11-27 08:00", "#1", ""]
     assert page.xpath("//link[@rel='canonical']/@href") == [f"http://feeds.test/papers/{FORWARD}"]
@@ -189,8 +203,11 @@ def test_the_list_page_shows_the_list_feeds_and_autodiscovery(client: Any) -> No
         "application/feed+json": "http://feeds.test/feeds/trending.json?q=neural+operator"}
     keyword_urls = [f"http://feeds.test/feeds/keyword/neural+operator.{fmt}"
                     for fmt in ("atom", "rss", "json")]
-    assert page.xpath("//button[@data-copy]/@data-copy") == [*alternates.values(), *keyword_urls]
-    assert url_boxes(page) == [*alternates.values(), *keyword_urls]
+    digests = [f"http://feeds.test/feeds/digest/daily.{fmt}?q=neural+operator"
+               for fmt in ("atom", "rss", "json")]
+    assert page.xpath("//button[@data-copy]/@data-copy") == [
+        *alternates.values(), *keyword_urls, *digests]
+    assert url_boxes(page) == [*alternates.values(), *keyword_urls, *digests]
     for box in page.xpath("//code[@class='url']"):  # every URL box has its label
         assert page.xpath(f"//*[@id='{box.get('aria-labelledby')}']/text()")
     assert page.xpath("//a[@download]/@href") == ["http://feeds.test/feeds.opml?q=neural+operator"]
@@ -219,7 +236,9 @@ def test_scope_carries_into_every_feed_url_and_the_opml_link(client: Any) -> Non
     feeds = [f"http://feeds.test/feeds/trending.{fmt}?q=diffusion&scope=all"
              for fmt in ("atom", "rss", "json")]
     assert page.xpath("//link[@rel='alternate']/@href") == feeds
-    assert url_boxes(page) == feeds == page.xpath("//button[@data-copy]/@data-copy")
+    assert url_boxes(page)[:3] == feeds == page.xpath("//button[@data-copy]/@data-copy")[:3]
+    assert url_boxes(page)[3:] == [f"http://feeds.test/feeds/digest/daily.{fmt}?q=diffusion"
+                                   for fmt in ("atom", "rss", "json")]  # a digest: no scope
     (opml,) = page.xpath("//a[@download]/@href")
     assert opml == "http://feeds.test/feeds.opml?q=diffusion&scope=all"
     outlines = lxml.etree.fromstring(client.get(opml.removeprefix("http://feeds.test")).data)
@@ -228,9 +247,10 @@ def test_scope_carries_into_every_feed_url_and_the_opml_link(client: Any) -> Non
     # a keyword URL is a path: it has no scope, so this search offers none, and says why
     note = page.xpath("string(//section[@id='subscribe']//p[@class='note'])")
     assert "covers the latest list only" in note and "scope=all" in note
-    assert page.xpath("//section[@id='subscribe']//p[@class='note']/a/@href") == ["./?q=diffusion"]
+    assert page.xpath("(//section[@id='subscribe']//p[@class='note'])[1]/a/@href") == [
+        "./?q=diffusion"]
     current = page_of(client.get("/?q=diffusion"))
-    assert url_boxes(current)[3:] == [f"http://feeds.test/feeds/keyword/diffusion.{fmt}"
+    assert url_boxes(current)[3:6] == [f"http://feeds.test/feeds/keyword/diffusion.{fmt}"
                                       for fmt in ("atom", "rss", "json")]
     assert current.xpath("//a[@download]/@href") == ["http://feeds.test/feeds.opml?q=diffusion"]
 
@@ -241,8 +261,8 @@ def test_a_url_box_wraps_only_after_a_slash_a_question_mark_or_an_ampersand(
     pieces that never break, with a break opportunity (<wbr>) only between them."""
     page = page_of(client.get("/?q=%22neural+operator%22+-video&scope=all"))
     boxes = page.xpath("//code[@class='url']")
-    assert len(boxes) == 3
-    for box in boxes:
+    assert len(boxes) == 6
+    for box in boxes[:3]:
         # (libxml2 takes <wbr> for an element holding what follows: read the spans in
         # document order; Chromium's layout of the same: test_browser.py)
         pieces = [span.text for span in box.xpath(".//span")]
@@ -255,6 +275,10 @@ def test_a_url_box_wraps_only_after_a_slash_a_question_mark_or_an_ampersand(
             ["span", "wbr"] * (len(pieces) - 1) + ["span"]
         for piece in pieces:  # a piece holds no break point but at its end
             assert not any(c in "/?&" for c in piece.rstrip("/?&")), piece
+    for box in boxes[3:]:  # the daily digests
+        pieces = [span.text for span in box.xpath(".//span")]
+        assert pieces[:4] == ["http://", "feeds.test/", "feeds/", "digest/"]
+        assert pieces[5] == "q=%22neural+operator%22+-video"
     css = (TEMPLATES.parent / "static" / "site.css").read_text()
     assert "code.url > span { white-space: nowrap; }" in css
 
@@ -420,20 +444,35 @@ def test_every_page_response_carries_the_security_headers(client: Any) -> None:
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_the_pages_hold_no_inline_script_or_style_and_no_external_asset(client: Any) -> None:
-    for path in ("/", "/?q=diffusion", f"/papers/{FORWARD}"):
-        page = page_of(client.get(path))
-        assert not page.xpath("//style | //script[not(@src)] | //*[@style]"), path
-        assert not [(e.tag, name) for e in page.iter() if isinstance(e.tag, str)
-                    for name in e.attrib if name.lower().startswith("on")], path
-        assets = page.xpath("//script/@src | //link[@rel='stylesheet' or @rel='icon']/@href"
-                            " | //img/@src")
-        assert len(assets) == 3
-        root = "./" if path.startswith("/?") or path == "/" else "../"
-        for url in assets:
-            assert re.fullmatch(re.escape(root) + r"static/[a-z.]+\?v=[0-9a-f]{12}", url), url
-            response = client.get("/" + url.removeprefix(root))
-            assert response.status_code == 200, url
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_pages_hold_no_inline_script_or_style_and_no_external_asset_but_thumbnails(
+        client: Any, loaded_app: Any) -> None:
+    """Every asset is this site's static file, but the thumbnails, which come from the one
+    host the CSP allows besides 'self' (and from nowhere else)."""
+    for with_thumbnails in (False, True):
+        if with_thumbnails:
+            load_trending(loaded_app)
+        for path in ("/", "/?q=diffusion", f"/papers/{FORWARD}", f"/papers/{MFTCODER}"):
+            response = client.get(path)
+            page = page_of(response)
+            assert not page.xpath("//style | //script[not(@src)] | //*[@style]"), path
+            assert not [(e.tag, name) for e in page.iter() if isinstance(e.tag, str)
+                        for name in e.attrib if name.lower().startswith("on")], path
+            assets = page.xpath("//script/@src | //link[@rel='stylesheet' or @rel='icon']"
+                                "/@href | //img/@src | //*[@srcset]/@srcset | //object/@data"
+                                " | //embed/@src | //iframe/@src | //video/@src"
+                                " | //video/@poster | //audio/@src | //source/@src")
+            root = "./" if path.startswith("/?") or path == "/" else "../"
+            static = [url for url in assets if url.startswith(root + "static/")]
+            images = page.xpath("//img/@src")
+            assert len(static) == 3 and sorted(assets) == sorted(static + images), path
+            for url in static:
+                assert re.fullmatch(re.escape(root) + r"static/[a-z.]+\?v=[0-9a-f]{12}", url)
+                assert client.get("/" + url.removeprefix(root)).status_code == 200, url
+            assert all(url.startswith(THUMBNAILS + "/") for url in images), path
+            allowed = csp_of(response)["img-src"].split()
+            assert allowed == (["'self'", THUMBNAILS] if images else ["'self'"]), path
+            assert bool(images) == (with_thumbnails and path != f"/papers/{FORWARD}"), path
 
 
 def test_the_templates_are_autoescaped(app: Any) -> None:
@@ -463,3 +502,212 @@ def test_the_page_script_only_enhances(client: Any) -> None:
     buttons = page.xpath("//button[@data-copy]")
     assert buttons and all(b.get("hidden") is not None for b in buttons)  # shown by site.js
     assert page.xpath("//form[@method='get']/@action") == ["./"]
+
+
+# -- today's upstream fields (SPEC 6: what a reader needs without a click) ----------------
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_list_view_shows_summary_thumbnail_stars_comments_organization_and_move(
+        client: Any, loaded_app: Any) -> None:
+    before = page_of(client.get("/"))
+    assert not before.xpath("//img | //*[contains(@class, 'ai-summary')] | //*[@class='stars']")
+    load_trending(loaded_app)
+    response = client.get("/")
+    page = page_of(response)
+    assert len(listed_ids(page)) == 50
+    (item,) = page.xpath(f"//li[@id='paper-{MFTCODER}']")
+    # the AI summary, labelled as machine-written, apart from (and above) the abstract
+    (summary,) = item.xpath(".//p[@class='ai-summary']")
+    assert summary.xpath("string(span[@class='ai-label'])") == \
+        "AI summary (machine-written by Hugging Face)"
+    assert summary.xpath("string(.)").endswith(
+        " The paper presents MFTCoder, reporting gains over strong baselines.")
+    (abstract,) = item.xpath(".//*[contains(@class, 'abstract')][1]")
+    assert summary.getparent() is abstract.getparent()
+    assert summary.getparent().index(summary) < summary.getparent().index(abstract)
+    assert "MFTCoder, reporting gains" not in abstract.text_content()
+    # the thumbnail: lazy, sized before it loads, decorative, no referrer sent
+    (img,) = item.xpath(".//img")
+    assert img.get("src") == f"{THUMBNAILS}/social-thumbnails/papers/2404.10153.png"
+    assert (img.get("loading"), img.get("alt"), img.get("decoding")) == ("lazy", "", "async")
+    assert (img.get("width"), img.get("height")) == ("160", "84")
+    assert img.get("referrerpolicy") == "no-referrer"
+    # stars next to the code link, comments, the rank and its move
+    (code,) = item.xpath(".//p[@class='links']/a[starts-with(., 'code')]")
+    assert code.get("href") == "https://github.com/codefuse-ai/MFTCOder"
+    assert code.text_content() == "code ★ 2,596 GitHub stars"
+    assert item.xpath("string(.//span[@class='comments'])") == "18 comments"
+    assert item.xpath(".//span[@class='comments']/a/@href") == [
+        "https://huggingface.co/papers/2404.10153"]
+    assert item.xpath("string(.//div[@class='rank'])") == "Rank #2"
+    (move,) = item.xpath(".//div[contains(@class, 'move')]")
+    assert (move.text, move.get("class"), move.get("title")) == (
+        "up from #26", "move up", "#2, up from #26")
+    # the organization beside the authors
+    (microsoft,) = page.xpath("//li[.//h3/a[starts-with(., 'Attention is All You Need?')]]")
+    assert microsoft.xpath("string(.//p[@class='authors'])").endswith(" · Microsoft")
+    assert microsoft.xpath("string(.//span[@class='org'])") == "Microsoft"
+    assert microsoft.xpath("string(.//span[@class='comments'])") == "0 comments"
+    # every paper of the list has its thumbnail and summary; the CSP names their host only
+    assert len(page.xpath("//ol[@class='papers']//img[@loading='lazy']")) == 50
+    assert len(page.xpath("//p[@class='ai-summary']")) == 50
+    assert csp_of(response)["img-src"] == f"'self' {THUMBNAILS}"
+    # a list later: the moves down, and the papers back on the list
+    ingest_file(store_of(loaded_app), EXAMPLES / "trending-page.txt",
+                now=NOW + dt.timedelta(days=2))
+    again = page_of(client.get("/"))
+    moves = {li.get("id").removeprefix("paper-"): li.xpath("string(.//div[@title])")
+             for li in again.xpath("//ol[@class='papers']/li")}
+    assert moves[MFTCODER] == "down from #2"
+    assert moves[FORWARD] == "back on the list"
+    assert not again.xpath(f"//li[@id='paper-{FORWARD}']//img")  # it has no thumbnail
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_paper_page_shows_them_with_a_larger_thumbnail(
+        client: Any, loaded_app: Any) -> None:
+    load_trending(loaded_app)
+    response = client.get("/papers/2404.10153")  # by its arXiv id
+    page = page_of(response)
+    assert page.findtext(".//h1") == "MFTCoder: Boosting Code LLMs with Multitask Fine-Tuning"
+    (img,) = page.xpath("//img")
+    assert img.get("class") == "thumb-large" and img.get("loading") == "lazy"
+    assert int(img.get("width")) > 160 and img.get("alt") == ""
+    assert img.get("src") == f"{THUMBNAILS}/social-thumbnails/papers/2404.10153.png"
+    assert csp_of(response)["img-src"] == f"'self' {THUMBNAILS}"
+    (summary,) = page.xpath("//section[@class='ai-summary']")
+    assert summary.xpath("string(h2)") == "AI summary (machine-written by Hugging Face)"
+    assert summary.findtext("p") == \
+        "The paper presents MFTCoder, reporting gains over strong baselines."
+    headings = [h.text_content() for h in page.xpath("//h2")]
+    assert headings.index("AI summary (machine-written by Hugging Face)") < \
+        headings.index("Abstract")
+    facts = {dt_.text_content(): dd.text_content() for dt_, dd in zip(
+        page.xpath("//dl[@class='facts']//dt"), page.xpath("//dl[@class='facts']//dd"),
+        strict=True)}
+    assert facts["Latest list"] == "#2, up from #26"
+    assert (facts["Comments"], facts["GitHub stars"], facts["Upvotes"]) == ("18", "2,596", "139")
+    assert facts["On HF's daily list"] == "2024-04-05"
+    code = page.xpath("//p[contains(@class, 'links')]/a[starts-with(., 'code')]")
+    assert [a.text_content() for a in code] == ["code ★ 2,596 GitHub stars"]
+    microsoft = page_of(client.get("/papers/2404.10259"))
+    assert microsoft.xpath("string(//p[@class='org'])") == "Microsoft"
+    assert not page.xpath("//p[@class='org']")  # MFTCoder names none
+    # a paper without any of them: none of it shown, and its CSP allows 'self' only
+    plain = client.get(f"/papers/{FORWARD}")
+    assert not page_of(plain).xpath("//img | //section[@class='ai-summary'] | //p[@class='org']")
+    assert csp_of(plain)["img-src"] == "'self'"
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_csp_allows_exactly_the_hosts_of_the_thumbnails_shown(app: Any) -> None:
+    """Computed per page from its papers; a thumbnail that is not https, or whose host is
+    not a plain host name, is not shown and not allowed; cached answers keep their CSP, and
+    a 304 carries none that would replace it."""
+    def entry(n: int, thumbnail: str) -> dict[str, Any]:
+        return {"paper": {"id": f"2501.0000{n}", "title": f"Paper number {n} about topic{n}",
+                          "summary": f"Abstract {n}."}, "thumbnail": thumbnail}
+    thumbnails = ["https://img.example.org/a.png", "https://CDN.Example.net:8443/b.png?x=1",
+                  "http://insecure.example.org/c.png", "https://a;b.example.org/d.png",
+                  "https://user@img.example.com/e.png", "https://0x7f.1/f.png",
+                  "https://img.example.org\\@evil.example.com/g.png",
+                  "https://img.example.org/h.png"]
+    ingest_bytes(store_of(app), json.dumps(
+        [entry(n, url) for n, url in enumerate(thumbnails)]).encode(), source="inline", now=NOW)
+    client = app.test_client()
+    first = client.get("/")
+    shown = page_of(first).xpath("//img/@src")
+    assert shown == [thumbnails[0], thumbnails[1], thumbnails[7]]
+    assert csp_of(first)["img-src"] == "'self' https://cdn.example.net:8443 https://img.example.org"
+    for n in range(len(thumbnails)):  # each page: its own thumbnail's host, or none
+        response = client.get(f"/papers/2501.0000{n}")
+        expected = {0: "https://img.example.org", 1: "https://cdn.example.net:8443",
+                    7: "https://img.example.org"}.get(n)
+        assert csp_of(response)["img-src"] == " ".join(["'self'", *([expected] * bool(expected))])
+        assert page_of(response).xpath("//img/@src") == ([thumbnails[n]] if expected else [])
+    narrow = client.get("/?q=topic2")  # only the http thumbnail's paper: 'self' only
+    assert listed_ids(page_of(narrow)) == ["2501.00002"]
+    assert csp_of(narrow)["img-src"] == "'self'" and not page_of(narrow).xpath("//img")
+    for path in ("/", "/papers/2501.00001"):
+        csp = client.get(path).headers["Content-Security-Policy"]
+        again = client.get(path)  # a hit (for a paper page: the fast path, before Flask)
+        assert again.headers["Content-Security-Policy"] == csp
+        unchanged = client.get(path, headers={"If-None-Match": again.headers["ETag"]})
+        assert unchanged.status_code == 304
+        assert unchanged.headers.get("Content-Security-Policy") in (None, csp), path
+    assert thumbnail_origin("https://Img.Example.org") == "https://img.example.org"
+    assert thumbnail_origin("https://img.example.org:0/x") is None
+    assert thumbnail_origin("https://img.example.org./x") is None
+    assert thumbnail_origin("https://[::1]/x") is None and thumbnail_origin(None) is None
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_new_fields_are_escaped(app: Any) -> None:
+    hostile = '<script>x()</script> "quoted" <b>bold</b>'
+    thumbnail = 'https://img.example.org/t.png?"><script>y()</script><img/src=x/onerror=z()>'
+    entries = [{"paper": {"id": "2501.00001", "title": "A Plain Title", "summary": "Plain.",
+                          "ai_summary": hostile, "githubRepo": "https://github.com/o/r",
+                          "githubStars": 5, "organization": {"fullname": hostile}},
+                "thumbnail": thumbnail, "numComments": 1}]
+    ingest_bytes(store_of(app), json.dumps(entries).encode(), source="inline", now=NOW)
+    client = app.test_client()
+    for path, summary_xpath in (("/", "//p[@class='ai-summary']"),
+                                ("/papers/2501.00001", "//section[@class='ai-summary']/p")):
+        response = client.get(path)
+        page = page_of(response)
+        assert page.xpath("//img/@src") == [thumbnail]
+        assert not page.xpath("//script[not(@src)] | //b | //*[@onerror] | //img[@src='x']")
+        assert page.xpath(f"string({summary_xpath})").endswith(hostile)
+        assert page.xpath("string(//*[@class='org'])") == hostile
+        assert b"<script>x()" not in response.data and b"<script>y()" not in response.data
+        assert csp_of(response)["img-src"] == "'self' https://img.example.org"
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_subscribe_panel_offers_the_daily_digest(client: Any, loaded_app: Any) -> None:
+    for path, q in (("/?q=Neural%20Operator", "?q=neural+operator"),
+                    ("/?q=neural+operator&scope=all", "?q=neural+operator"), ("/", "")):
+        page = page_of(client.get(path))
+        (panel,) = page.xpath("//section[@id='subscribe']")
+        digests = [f"http://feeds.test/feeds/digest/daily.{fmt}{q}"
+                   for fmt in ("atom", "rss", "json")]
+        assert url_boxes(panel)[-3:] == digests == panel.xpath(
+            ".//button[@data-copy]/@data-copy")[-3:]
+        assert [panel.xpath(f"string(.//*[@id='{box.get('aria-labelledby')}'])")
+                for box in panel.xpath(".//code[@class='url']")][-3:] == [
+            "Atom daily digest", "RSS daily digest", "JSON Feed daily digest"]
+        heading = panel.xpath(".//h3[text()='Daily digest']")[0]
+        note = heading.getnext().text_content()
+        assert "rss2email" in note and "one mail a day" in note
+        for url in digests:
+            answer = client.get(url.removeprefix("http://feeds.test"))
+            assert answer.status_code == 200, url
+            assert answer.mimetype in ("application/atom+xml", "application/rss+xml",
+                                       "application/feed+json")
+    # not offered on a page whose query has a problem
+    bad = page_of(client.get("/?q=%22broken", headers=BROWSER))
+    assert not bad.xpath("//*[contains(@href, 'digest') or contains(@data-copy, 'digest')]")
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_paper_page_offers_the_daily_digest_of_its_keywords_or_of_the_list(
+        client: Any, loaded_app: Any) -> None:
+    without = page_of(client.get(f"/papers/{FORWARD}"))  # no keywords yet: the list's digest
+    assert not without.xpath("//ul[@class='keyword-feeds']")
+    ingest_file(store_of(loaded_app), HF_JSON, now=dt.datetime(2026, 11, 28))
+    page = page_of(client.get(f"/papers/{FORWARD}"))
+    items = page.xpath("//ul[@class='keyword-feeds']/li")
+    assert [li.xpath("a[contains(@class, 'digest')]/@href") for li in items] == [
+        ["http://feeds.test/feeds/digest/daily.atom?q=%22graph+neural+networks%22"],
+        ["http://feeds.test/feeds/digest/daily.atom?q=%22forward+forward+algorithm%22"]]
+    assert items[0].xpath("a[contains(@class, 'digest')]/@aria-label") == [
+        "graph neural networks: daily digest (Atom)"]
+    for one in (without, page):  # the whole list's digest, and what a digest is for
+        (note,) = one.xpath("//p[@class='digest-note']")
+        assert note.xpath("a/@href") == [f"http://feeds.test/feeds/digest/daily.{fmt}"
+                                         for fmt in ("atom", "rss", "json")]
+        assert "rss2email" in note.text_content()
+        assert "one mail a day" in note.text_content()
+    for url in page.xpath("//a[contains(@href, '/feeds/digest/')]/@href"):
+        assert client.get(url.removeprefix("http://feeds.test")).status_code == 200, url

@@ -1,13 +1,14 @@
-"""The web pages: the list (search box, syntax help, feed-URL builder, autodiscovery), one
-paper's page (abstract, links, dates, its rank history as a server-drawn SVG chart, the
-feeds of its keywords), and the few static files they use (a style sheet, the copy
-buttons' script, an icon).
+"""The web pages: the list (search box, syntax help, feed-URL builder with the daily
+digest, autodiscovery), one paper's page (AI summary, abstract, links, counts, dates, its
+rank history as a server-drawn SVG chart, the feeds and digests of its keywords), and the
+few static files they use (a style sheet, the copy buttons' script, an icon).
 
 The pages are cached like the feeds (`cached()`: data version, strong ETag, 304); their
 errors never are: a browser gets the list page with a malformed `q` shown on it (400), or
 an error page (error_pages.py), any other client problem+json. Every response from here
 carries a Content-Security-Policy that lets only this origin's scripts and styles run (the
-templates hold no inline script, style or event handler), `nosniff` and a
+templates hold no inline script, style or event handler) and images load from this
+origin and the hosts of the thumbnails shown (page_frame.py), `nosniff` and a
 Referrer-Policy. Links between the pages are relative, so they work under any host
 name the service is reached by (the CSP's 'self' is that host); the feed, OPML and API URLs
 a visitor copies are absolute, from TRENDFEED_BASE_URL like the feeds' own self links.
@@ -29,15 +30,30 @@ from ..http.caching import Rendered, cached, request_base
 from ..http.problems import ERROR_PAGES, ErrorPages, Problem, prefers_html
 from ..listing import Listing
 from ..model import Paper
-from ..urls import arxiv_title_search, keyword_url, list_params, query_string, trending_url
+from ..urls import (
+    arxiv_title_search,
+    digest_url,
+    keyword_url,
+    list_params,
+    query_string,
+    trending_url,
+)
 from . import error_pages, services
-from .page_frame import HTML, SECURITY_HEADERS, STATIC, shown, static_file, static_url
+from .page_frame import (
+    HTML,
+    SECURITY_HEADERS,
+    STATIC,
+    page_headers,
+    shown,
+    shown_thumbnail,
+    static_file,
+    static_url,
+)
+from .page_text import authors_brief, rank_change, snippet
 
 bp = Blueprint("pages", __name__)
 
 PAGE_LIMIT = 200  # papers on the list page (the API's largest page: the same list)
-SNIPPET_CHARS = 240  # the abstract's opening lines shown before it is expanded
-AUTHORS_SHOWN = 3  # names in the list view before "and N more"
 # (format, label, media type) of the feeds a page offers
 FEED_LINKS = (("atom", "Atom", "application/atom+xml"), ("rss", "RSS", "application/rss+xml"),
               ("json", "JSON Feed", "application/feed+json"))
@@ -55,8 +71,13 @@ STATIC_MAX_AGE = 365 * 86400  # URLs carry the file's hash (?v=), so they may be
 
 @bp.after_request
 def _security_headers(response: Response) -> Response:
+    # A cached page brings its own CSP (the thumbnails it shows): kept. A 304 gets none:
+    # a browser updates its stored copy's headers from a 304's, and a CSP without the
+    # page's thumbnail hosts would block them when the stored page is shown again.
+    if response.status_code == 304:
+        return response
     for name, value in SECURITY_HEADERS:
-        response.headers[name] = value
+        response.headers.setdefault(name, value)
     return response
 
 
@@ -112,8 +133,9 @@ def index() -> Response:
 
 
 def _index_body(raw_q: str, q: query.Query, scope: str) -> Rendered:
-    body = render_template("index.html", **_index_context(raw_q, q, scope, None))
-    return body.encode(), HTML, SECURITY_HEADERS
+    context = _index_context(raw_q, q, scope, None)
+    body = render_template("index.html", **context)
+    return body.encode(), HTML, page_headers(context["papers"])
 
 
 # Where a feed URL shown for copying may wrap: after a '/', '?' or '&' (not inside '//'),
@@ -152,6 +174,9 @@ def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) ->
     # list only (a path has no scope), so a search of every paper seen offers none.
     keyword_feeds = [FeedUrl(label, media_type, keyword_url(base, fmt, q))
                      for fmt, label, media_type in FEED_LINKS] if q and scope == "current" else []
+    # The digest has no scope: it names the papers each day brought, whatever the page's.
+    digests = [FeedUrl(label, media_type, digest_url(base, "daily", fmt, q))
+               for fmt, label, media_type in FEED_LINKS]
     api_params: dict[str, Any] = {"q": q.canonical()} if q else {}
     if scope != "current":
         api_params["scope"] = scope
@@ -162,6 +187,7 @@ def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) ->
         "papers": papers, "total": total, "limit": PAGE_LIMIT, "latest": latest,
         "mark_new": mark_new, "new_ids": {p.id for p in papers if mark_new and is_new(p)},
         "feeds": [] if error else feeds, "keyword_feeds": [] if error else keyword_feeds,
+        "digests": [] if error else digests,
         "opml_url": f"{base}/feeds.opml{query_string(list_params(q, scope))}" if q else None,
         "api_url": f"{base}/api/v1/papers{query_string(api_params)}",
         "examples": [(example, meaning, _example_href(example, scope))
@@ -177,23 +203,6 @@ def is_new(paper: Paper) -> bool:
 def _example_href(example: str, scope: str) -> str:
     params = {"q": example, **({"scope": scope} if scope != "current" else {})}
     return "./" + query_string(params)
-
-
-@bp.app_template_filter("authors_brief")
-def authors_brief(authors: tuple[str, ...], shown_names: int = AUTHORS_SHOWN) -> str:
-    """The first few names, then how many more: a list view line, not the whole list."""
-    if len(authors) <= shown_names + 1:
-        return ", ".join(authors)
-    return f"{', '.join(authors[:shown_names])} and {len(authors) - shown_names} more"
-
-
-@bp.app_template_filter("snippet")
-def snippet(text: str, chars: int = SNIPPET_CHARS) -> str:
-    """The opening of `text`, cut at a word boundary, with an ellipsis when cut."""
-    if len(text) <= chars:
-        return text
-    cut = text[:chars].rsplit(" ", 1)[0].rstrip(" ,;:.-")
-    return (cut or text[:chars]) + "…"
 
 
 # -- one paper's page -----------------------------------------------------------------
@@ -212,14 +221,17 @@ def _paper_body(paper_ref: str) -> Rendered:
         raise Problem(404, f"no paper with id {paper_ref[:200]!r}",
                       errors={"id": ["unknown paper"]})
     history = svc.store.history(found.id)
+    base = request_base()
     body = render_template(
         # Relative links climb out of the ref as requested: a pasted URL keeps its slashes
         # (/papers/https://arxiv.org/abs/ID is five folders deep).
-        "paper.html", root="../" * (1 + paper_ref.count("/")), base=request_base(),
+        "paper.html", root="../" * (1 + paper_ref.count("/")), base=base,
         paper=found, history=history,
-        chart=rank_chart(history), keyword_feeds=keyword_feeds(request_base(), found),
+        chart=rank_chart(history), keyword_feeds=keyword_feeds(base, found),
+        list_digest={fmt: digest_url(base, "daily", fmt, query.Query())
+                     for fmt, _, _ in FEED_LINKS},
         formats=FEED_LINKS)
-    return body.encode(), HTML, SECURITY_HEADERS
+    return body.encode(), HTML, page_headers([found])
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,7 @@ class KeywordFeeds:
     keyword: str
     page_href: str  # the list page searching for it (relative to a paper page)
     urls: dict[str, str]  # format -> keyword feed URL
+    digest: str  # its daily digest (Atom: what a feed-to-mail bridge reads)
 
 
 def keyword_feeds(base: str, paper: Paper) -> list[KeywordFeeds]:
@@ -243,11 +256,17 @@ def keyword_feeds(base: str, paper: Paper) -> list[KeywordFeeds]:
         seen.add(q.canonical())
         found.append(KeywordFeeds(
             keyword, "../" + query_string({"q": q.canonical()}),
-            {fmt: keyword_url(base, fmt, q) for fmt, _, _ in FEED_LINKS}))
+            {fmt: keyword_url(base, fmt, q) for fmt, _, _ in FEED_LINKS},
+            digest_url(base, "daily", "atom", q)))
     return found
+
+
+bp.add_app_template_filter(authors_brief)
+bp.add_app_template_filter(snippet)
 
 
 @bp.app_context_processor
 def _page_helpers() -> dict[str, Any]:
     # app-wide: the error pages also render outside this blueprint (an unknown address)
-    return {"static_url": static_url, "arxiv_title_search": arxiv_title_search}
+    return {"static_url": static_url, "arxiv_title_search": arxiv_title_search,
+            "rank_change": rank_change, "thumbnail": shown_thumbnail}
