@@ -18,6 +18,7 @@ the test extras bring Playwright (whose own browser download is never used).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -116,9 +117,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     env = {"TRENDFEED_DATABASE_URL": f"sqlite:///{folder / 'site.db'}",
            "TRENDFEED_SAMPLE": "on", "TRENDFEED_INGEST_TOKEN": TOKEN,
            "TRENDFEED_BASE_URL": f"http://127.0.0.1:{port}", "TRENDFEED_VERSION_CHECK": "0"}
-    # serving() picks its port itself: hand it the one the base URL names.
-    with mock.patch.object(conftest, "free_port", lambda: port), \
-            serving(folder, env, workers=2, ready="/readyz") as server:
+    # serving() picks its port itself: hand it the one the base URL names, while it
+    # starts only (left in place, every later server of the module got the same port: it
+    # failed to bind, and its readiness check and requests reached this one).
+    with contextlib.ExitStack() as running:
+        with mock.patch.object(conftest, "free_port", lambda: port):
+            server = running.enter_context(serving(folder, env, workers=2, ready="/readyz"))
         assert server.base == env["TRENDFEED_BASE_URL"]
         sample = (conftest.ROOT / "service" / "data" / "sample-trending.txt").read_text()
         load_later_lists(server.base, sample)
@@ -140,6 +144,8 @@ def rich_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
                               headers={"Authorization": f"Bearer {TOKEN}",
                                        "Content-Type": "application/json"})
         assert response.status_code == 201, response.text
+        snapshots = httpx.get(f"{server.base}/api/v1/snapshots", timeout=30).json()
+        assert snapshots["total"] == 2, snapshots  # this server's store: sample, then that
         yield server
 
 
