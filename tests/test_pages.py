@@ -20,7 +20,7 @@ from service.model import RankEntry
 from service.routes.page_frame import thumbnail_origin
 from service.routes.pages import authors_brief, snippet
 
-from .conftest import ENGINES, EXAMPLES, HF_JSON, NOW, ingest_file, ingest_text
+from .conftest import ENGINES, EXAMPLES, HF_JSON, NOW, TRENDING, ingest_file, ingest_text
 
 FORWARD = "forward-learning-of-graph-neural-networks"
 HF_TRENDING = EXAMPLES / "hf-trending.json"  # 50 of the capture's papers, every new field
@@ -711,3 +711,25 @@ def test_the_paper_page_offers_the_daily_digest_of_its_keywords_or_of_the_list(
         assert "one mail a day" in note.text_content()
     for url in page.xpath("//a[contains(@href, '/feeds/digest/')]/@href"):
         assert client.get(url.removeprefix("http://feeds.test")).status_code == 200, url
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_the_suggested_queries_each_find_something_on_the_page(app: Any) -> None:
+    store = app.extensions["trendfeed"].store
+    client = app.test_client()
+    ingest_file(store, TRENDING)  # a capture: no authors, no upvotes
+    chips = _chips(client.get("/").text)
+    assert "diffusion -video" in chips
+    assert not any(c.startswith(("upvotes", "author")) for c in chips), chips
+    ingest_file(store, HF_TRENDING, now=NOW.replace(hour=9))
+    chips = _chips(client.get("/").text)
+    assert any(c.startswith("upvotes") for c in chips)
+    assert any(c.startswith("author:") for c in chips), chips
+    for chip in chips:
+        assert client.get("/api/v1/papers", query_string={"q": chip}).json["total"] > 0, chip
+
+
+def _chips(page: str) -> list[str]:
+    """The queries the page suggests (the links of its "Try" row)."""
+    row = lxml.html.fromstring(page).get_element_by_id("syntax-examples")
+    return [parse_qs(urlsplit(a.get("href")).query)["q"][0] for a in row.iter("a")]

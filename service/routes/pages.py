@@ -191,8 +191,19 @@ def _index_context(raw_q: str, q: query.Query, scope: str, error: str | None) ->
         "opml_url": f"{base}/feeds.opml{query_string(list_params(q, scope))}" if q else None,
         "api_url": f"{base}/api/v1/papers{query_string(api_params)}",
         "examples": [(example, meaning, _example_href(example, scope))
-                     for example, meaning in EXAMPLES],
+                     for example, meaning in _examples(store, papers, scope)],
     }
+
+
+def _examples(store: Any, papers: list[Paper], scope: str) -> list[tuple[str, str]]:
+    """The syntax help's examples that find something here: each is kept only when it
+    matches a paper in this scope, and the author example names an author shown."""
+    authors = [p.authors[0].split()[-1] for p in papers if p.authors and p.authors[0].split()]
+    shown = f"author:{authors[0].lower()}" if authors and authors[0].isalpha() else None
+    candidates = [(shown, meaning) if shown and example.startswith("author:")
+                  else (example, meaning) for example, meaning in EXAMPLES]
+    return [(example, meaning) for example, meaning in candidates
+            if store.count(Listing(query.parse(example), scope)) > 0]
 
 
 def is_new(paper: Paper) -> bool:
