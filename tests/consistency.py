@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.store import SqlStore
-from service.store.schema import papers, ranks, snapshots
+from service.store.schema import meta, papers, ranks, snapshots
 
 
 def _as_datetime(value: Any) -> dt.datetime:
@@ -31,10 +31,14 @@ def violations(store: SqlStore) -> list[str]:
                                           ranks.c.rank)):
             held[row.paper_num].append((row.snapshot_id, row.rank))
             per_snapshot[row.snapshot_id].append(row.rank)
+        counted = conn.execute(sa.select(meta.c.value)
+                               .where(meta.c.key == "snapshot_count")).scalar()
         rows = conn.execute(sa.select(papers.c.num, papers.c.id, papers.c.first_seen,
                                       papers.c.last_seen, papers.c.last_list_date,
                                       papers.c.best_rank, papers.c.appearances)).all()
     found: list[str] = []
+    if counted != len(shots):
+        found.append(f"meta.snapshot_count is {counted}, the store holds {len(shots)}")
     first_of: dict[int, int] = defaultdict(int)  # snapshot -> papers it holds first
     for paper in rows:
         seen = sorted(held.get(paper.num, []))

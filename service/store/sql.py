@@ -19,7 +19,7 @@ from . import digests, migrations, paging, reads, search, writes
 from .backup import backup_sqlite
 from .election import RefresherLock
 from .engine import Database
-from .schema import papers, snapshots
+from .schema import papers
 
 EVERYTHING = Listing()
 
@@ -75,7 +75,7 @@ class SqlStore:
 
     def count_snapshots(self) -> int:
         with self.db.read() as conn:
-            return reads.count_rows(conn, snapshots)
+            return reads.meta_value(conn, "snapshot_count") or 0
 
     def count_papers(self) -> int:
         with self.db.read() as conn:

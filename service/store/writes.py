@@ -47,6 +47,13 @@ def bump_version(conn: sa.Connection) -> None:
                  .values(value=meta.c.value + 1))
 
 
+def _count_snapshot(conn: sa.Connection, step: int) -> None:
+    """`meta.snapshot_count` moves with every snapshot stored or undone (counting the
+    table was O(lists) on every page of /api/v1/snapshots)."""
+    conn.execute(meta.update().where(meta.c.key == "snapshot_count")
+                 .values(value=meta.c.value + step))
+
+
 def _next_snapshot_id(conn: sa.Connection) -> int:
     last = conn.execute(meta.update().where(meta.c.key == "last_snapshot_id")
                         .values(value=meta.c.value + 1).returning(meta.c.value)).scalar_one()
@@ -176,6 +183,7 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
                  .values(new_count=new_count))
     index_rows(conn, to_index)
     journal.forget_old(conn)
+    _count_snapshot(conn, +1)
     stored = reads.snapshot(conn, snapshot_id)
     assert stored is not None
     return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count), True
@@ -245,6 +253,7 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
             # (a journal written before a column existed has no value for it: null)
             **{c.name: journal.from_json(c, before.get(c.name)) for c in journal.JOURNALLED}))
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
+    _count_snapshot(conn, -1)
     index_rows(conn, [num for num, _ in restored])
     conn.execute(source_state.update().values(etag=None, last_modified=None))
     if conn.dialect.name == "postgresql":  # the next paper nums are what they would have been
