@@ -7,7 +7,7 @@ and a decade five hours. `BulkLoader.apply` takes the same arguments and does wh
 `writes.apply_snapshot` does, over an in-memory copy of the papers: the same skip of a
 list whose content equals the latest's, the same refresh in place of the latest list
 when the ranking is the same, the merge rules of `service.merge` themselves, the ids,
-the search keys, the undo journal and its retention (`writes.UNDO_DEPTH`), the data
+the search keys, the undo journal and its retention (`journal.UNDO_DEPTH`), the data
 version and the snapshot ids. The rows go to the store in batches of a few hundred
 lists; the search index is built once at the end from the papers' final rows (an index
 row is a function of its paper's row). tests/test_generate.py shows that the store it
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from service import merge
 from service.model import NormalPaper
-from service.store import SqlStore, writes
+from service.store import SqlStore, journal
 from service.store.schema import meta, paper_undo, papers, ranks, search_key, snapshots
 from service.store.search import index_rows
 
@@ -165,7 +165,7 @@ class BulkLoader:
         return "same ranking"
 
     def _forget_old_journal(self) -> None:
-        depth = getattr(writes, "UNDO_DEPTH", None)  # (None: every snapshot stays undoable)
+        depth = getattr(journal, "UNDO_DEPTH", None)  # (None: every snapshot stays undoable)
         if depth is None or len(self.snapshot_ids) < depth:
             return
         cut = self.snapshot_ids[-depth]
@@ -189,7 +189,7 @@ class BulkLoader:
                 conn.execute(snapshots.insert(), self.pending_snapshots)
             if self.pending_ranks:
                 conn.execute(ranks.insert(), self.pending_ranks)
-            if getattr(writes, "UNDO_DEPTH", None) is None:  # every journal is kept: write
+            if getattr(journal, "UNDO_DEPTH", None) is None:  # every journal is kept: write
                 older = [s for s in self.journal if self.latest and s != self.latest["id"]]
                 self._write_journal(conn, older)
         self.unwritten, self.changed = set(), set()
@@ -198,7 +198,7 @@ class BulkLoader:
     def _write_journal(self, conn: sa.Connection, snapshot_ids: list[int]) -> None:
         rows = [{"snapshot_id": s, "paper_num": num,
                  "before": None if before is None else
-                 {c.name: writes._to_json(before[c.name]) for c in writes._JOURNALLED}}
+                 {c.name: journal.to_json(before[c.name]) for c in journal.JOURNALLED}}
                 for s in snapshot_ids for num, before in self.journal.pop(s).items()]
         if rows:
             conn.execute(paper_undo.insert(), rows)
@@ -209,9 +209,10 @@ class BulkLoader:
         with self.store.engine.begin() as conn:
             self._write_journal(conn, list(self.journal))
             index_rows(conn, sorted(self.rows))
+            stored = conn.execute(sa.select(sa.func.count()).select_from(snapshots)).scalar()
             for key, value in (("data_version", self.data_version),
                                ("last_snapshot_id", self.last_snapshot_id),
-                               ("undo_from", self.undo_from)):
+                               ("undo_from", self.undo_from), ("snapshot_count", stored)):
                 conn.execute(meta.update().where(meta.c.key == key).values(value=value))
             if conn.dialect.name == "postgresql" and self.rows:
                 # where the real path's inserts would have left the papers' sequence

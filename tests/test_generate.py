@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bench.cadence import Shape
 from bench.generate import cadence
-from service.store import SqlStore, writes
+from service.store import SqlStore, journal
 from tests.conftest import ENGINES, dump
 
 SMALL = Shape(list_size=8, arrivals_per_day=(6, 8), stay_days=(1, 2), second_wave=0.5,
@@ -78,8 +78,7 @@ def drop_schema(url: str) -> None:
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_the_bulk_loader_writes_what_the_real_ingest_path_writes(
         database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if hasattr(writes, "UNDO_DEPTH"):
-        monkeypatch.setattr(writes, "UNDO_DEPTH", DEPTH)
+    monkeypatch.setattr(journal, "UNDO_DEPTH", DEPTH)
     def quiet(_: str) -> None:
         pass
 
@@ -120,6 +119,5 @@ def assert_history_has_every_case(store: SqlStore) -> None:
                    if a[0] == b[0] and position[b[1]] > position[a[1]] + 1)
         assert gaps > 0, "a paper left the list and came back"
         assert value("SELECT COUNT(*) FROM papers WHERE has_code") > 0
-        if hasattr(writes, "UNDO_DEPTH"):
-            assert value("SELECT value FROM meta WHERE key = 'undo_from'") > 1
-            assert value("SELECT COUNT(DISTINCT snapshot_id) FROM paper_undo") == DEPTH
+        assert value("SELECT value FROM meta WHERE key = 'undo_from'") > 1
+        assert value("SELECT COUNT(DISTINCT snapshot_id) FROM paper_undo") == DEPTH
