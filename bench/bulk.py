@@ -1,18 +1,19 @@
 """A bulk loader for a long history: exactly the rows the real ingest path would write,
 without its transaction and hundred statements per list.
 
-The real path (`Store.apply_snapshot`, service/store/writes.py) costs 45-60 ms a list,
-so a year of 15-minute refreshes (35,040 lists) takes half an hour or more per engine
-and a decade five hours. `BulkLoader.apply` takes the same arguments and does what
-`writes.apply_snapshot` does, over an in-memory copy of the papers: the same skip of a
-list whose content equals the latest's, the same refresh in place of the latest list
-when the ranking is the same, the merge rules of `service.merge` themselves, the ids,
-the search keys, the undo journal and its retention (`journal.UNDO_DEPTH`), the data
-version and the snapshot ids. The rows go to the store in batches of a few hundred
-lists; the search index is built once at the end from the papers' final rows (an index
-row is a function of its paper's row). tests/test_generate.py shows that the store it
-writes equals the real path's, table by table, on both engines, and that the real path
-continues from it. It starts from an empty store.
+The real path (`Store.apply_snapshot`, service/store/writes.py) costs 22-36 ms a
+refresh on a quiet machine and two or three times that on a busy one, so a year of
+15-minute refreshes (35,040) takes 13 to 60 minutes per engine and a decade hours.
+`BulkLoader.apply` takes the same arguments and does what `writes.apply_snapshot` does,
+over an in-memory copy of the papers: the same skip of a list whose content equals the
+latest's, the same refresh in place of the latest list when the ranking is the same, the
+merge rules of `service.merge` themselves, the ids, the search keys, the undo journal
+and its retention (`journal.UNDO_DEPTH`), the data version and the snapshot ids. The
+rows go to the store in batches of a few hundred lists; the search index is built once
+at the end from the papers' final rows (an index row is a function of its paper's row).
+tests/test_generate.py shows that the store it writes equals the real path's, table by
+table, on both engines, and that the real path continues from it. It starts from an
+empty store.
 """
 
 from __future__ import annotations

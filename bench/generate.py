@@ -11,7 +11,8 @@ service's history, a trending list of about 50 papers every 15 minutes (bench/ca
 The last `--real-days` (default 7) go through the real ingest path, exactly what the
 refresher runs (`ingest_bytes` on the upstream's bytes, the clock injected); the days
 before them through `bench.bulk.BulkLoader`, which writes the same rows in batches
-(the real path costs 45-60 ms a list: a year would take half an hour per engine).
+(the real path costs 22-36 ms a refresh on a quiet machine, two or three times that on
+a busy one: a year would take 13 to 60 minutes per engine).
 `--real-days 0` loads everything in bulk; `--all-real` nothing.
 """
 
