@@ -32,8 +32,9 @@ TOKEN = "bench"
 
 
 def hf_list(papers: int, abstract_chars: int, revision: int) -> bytes:
-    words = ("diffusion transformer graph neural operator sparse attention policy "
-             "retrieval benchmark kernel spectral alignment").split()
+    words = ["diffusion", "transformer", "graph", "neural", "operator", "sparse",
+             "attention", "policy", "retrieval", "benchmark", "kernel", "spectral",
+             "alignment"]
     entries = []
     for n in range(papers):
         text = " ".join(words[(n + i) % len(words)] for i in range(abstract_chars // 9))

@@ -51,8 +51,9 @@ NOT_RESTORED = ("data_version", "last_snapshot_id", "store_identity")
 
 def logical_dump(store: SqlStore) -> list[Any]:
     """Every row of every table in a stable order, without the data version and the
-    last snapshot id handed out (both must move), the store's random identity and, on SQLite, with the FTS5 index as its logical content instead of its
-    shadow tables (their segments differ after a delete and an insert)."""
+    last snapshot id handed out (both must move) and the store's random identity, and,
+    on SQLite, with the FTS5 index as its logical content instead of its shadow tables
+    (their segments differ after a delete and an insert)."""
     out: list[Any] = []
     with store.engine.connect() as conn:
         for name in sorted(sa.inspect(conn).get_table_names()):
