@@ -6,6 +6,7 @@ undone exactly, and the dropping of the journal of older ones.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,17 +21,31 @@ UNDO_DEPTH = 100
 JOURNALLED = [c for c in papers.columns if c.name != "num"]
 
 
-def remember(conn: sa.Connection, snapshot_id: int, num: int, row: Any | None,
-             journalled: set[int]) -> None:
-    """Remember `row` (None: inserted by this snapshot) unless `journalled` (the papers
-    this snapshot already remembers) holds it: the first "before" is the one to keep."""
-    if num in journalled:
-        return
-    journalled.add(num)
-    before = None if row is None else {c.name: to_json(getattr(row, c.name))
-                                        for c in JOURNALLED}
-    conn.execute(paper_undo.insert().values(snapshot_id=snapshot_id, paper_num=num,
-                                            before=before))
+class Journal:
+    """What one snapshot remembers of the papers it changes: the first "before" of each
+    paper is the one to keep. The rows are written at once, in one statement, by
+    `write` (one round trip for the list, not one per paper)."""
+
+    def __init__(self, snapshot_id: int, already: Iterable[int] = ()) -> None:
+        self.snapshot_id = snapshot_id
+        self._kept = set(already)  # the papers it remembers already (stored before)
+        self._rows: list[dict[str, Any]] = []
+
+    def remember(self, num: int, row: Any | None) -> None:
+        """Remember `row` as paper `num` was before this snapshot (None: the snapshot
+        inserted it), unless the journal holds it already."""
+        if num in self._kept:
+            return
+        self._kept.add(num)
+        before = None if row is None else {c.name: to_json(getattr(row, c.name))
+                                            for c in JOURNALLED}
+        self._rows.append({"snapshot_id": self.snapshot_id, "paper_num": num,
+                           "before": before})
+
+    def write(self, conn: sa.Connection) -> None:
+        if self._rows:
+            conn.execute(paper_undo.insert(), self._rows)
+            self._rows = []
 
 
 def to_json(value: Any) -> Any:

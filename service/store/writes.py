@@ -112,12 +112,12 @@ def _insert(conn: sa.Connection, entry: NormalPaper, sighting: merge.Sighting) -
     return num
 
 
-def _update(conn: sa.Connection, snapshot_id: int, row: Any, entry: NormalPaper,
-            sighting: merge.Sighting, journalled: set[int]) -> merge.Merge:
+def _update(conn: sa.Connection, row: Any, entry: NormalPaper, sighting: merge.Sighting,
+            kept: journal.Journal) -> merge.Merge:
     title_free = entry.title_key == row.title_key or _title_key_free(conn, entry.title_key)
     change = merge.merge(row._mapping, entry, sighting, title_key_free=title_free)
     if change.values:
-        journal.remember(conn, snapshot_id, row.num, row, journalled)
+        kept.remember(row.num, row)
         conn.execute(papers.update().where(papers.c.num == row.num).values(**change.values))
     return change
 
@@ -160,25 +160,26 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
         source=source, format=format, sha256=sha256, paper_count=len(resolved), new_count=0,
     ).returning(snapshots.c.id)).scalar_one()
     new_count = updated_count = 0
-    journalled: set[int] = set()  # a new snapshot remembers nothing yet
+    kept = journal.Journal(snapshot_id)  # a new snapshot remembers nothing yet
     to_index: list[int] = []
     rank_rows: list[dict[str, Any]] = []
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, list_time, list_time.date(), ingested_at)
         if row is None:
             num = _insert(conn, entry, sighting)
-            journal.remember(conn, snapshot_id, num, None, journalled)
+            kept.remember(num, None)
             new_count += 1
             to_index.append(num)
         else:
             num = row.num
-            change = _update(conn, snapshot_id, row, entry, sighting, journalled)
+            change = _update(conn, row, entry, sighting, kept)
             updated_count += change.text_changed
             if change.index_changed:
                 to_index.append(num)
         rank_rows.append({"snapshot_id": snapshot_id, "paper_num": num, "rank": rank,
                           "upvotes": entry.upvotes})
     conn.execute(ranks.insert(), rank_rows)
+    kept.write(conn)
     conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
                  .values(new_count=new_count))
     index_rows(conn, to_index)
@@ -196,12 +197,12 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
     updated (journalled under the latest snapshot, so its undo reverts them too)."""
     changed = updated_count = 0
     to_index: list[int] = []
-    journalled = set(conn.execute(sa.select(paper_undo.c.paper_num).where(
+    kept = journal.Journal(latest.id, conn.execute(sa.select(paper_undo.c.paper_num).where(
         paper_undo.c.snapshot_id == latest.id)).scalars())
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, latest.ingested_at, latest.list_date, ingested_at,
                                   new_appearance=False)
-        change = _update(conn, latest.id, row, entry, sighting, journalled)
+        change = _update(conn, row, entry, sighting, kept)
         changed += bool(change.values)
         updated_count += change.text_changed
         if change.index_changed:
@@ -212,6 +213,7 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
                 ranks.c.upvotes.is_distinct_from(entry.upvotes)).values(upvotes=entry.upvotes)
             ).rowcount
     if changed:
+        kept.write(conn)
         index_rows(conn, to_index)
     return IngestResult(snapshot=latest, unchanged=True, updated_count=updated_count), \
         bool(changed)
@@ -248,10 +250,12 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
     for chunk in _chunks([num for num, _ in restored]):
         conn.execute(papers.update().where(papers.c.num.in_(chunk)).values(
             title_key=sa.literal("#undo ") + sa.cast(papers.c.num, sa.String)))
-    for num, before in restored:
-        conn.execute(papers.update().where(papers.c.num == num).values(
+    if restored:  # every row whole, in one statement
+        conn.execute(papers.update().where(papers.c.num == sa.bindparam("restored_num")), [
             # (a journal written before a column existed has no value for it: null)
-            **{c.name: journal.from_json(c, before.get(c.name)) for c in journal.JOURNALLED}))
+            {"restored_num": num, **{c.name: journal.from_json(c, before.get(c.name))
+                                     for c in journal.JOURNALLED}}
+            for num, before in restored])
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
     _count_snapshot(conn, -1)
     index_rows(conn, [num for num, _ in restored])
