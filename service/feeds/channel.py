@@ -58,14 +58,16 @@ def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
         entry.published(aware(feed.item_date(paper)))
         entry.updated(aware(feed.item_updated(paper)))
         body = item_html(paper)
+        # Lists in one call each: feedgen rebuilds an entry's whole RSS list of authors or
+        # categories on every call (quadratic in a paper's keywords).
         if atom:
             entry.content(body, type="html")
-            for name in paper.authors:
-                entry.author({"name": name})
+            if paper.authors:
+                entry.author([{"name": name} for name in paper.authors])
         else:
             entry.description(body)
-            for name in paper.authors:
-                entry.dc.dc_creator(name)  # type: ignore[attr-defined]
-        for keyword in paper.keywords:
-            entry.category(term=keyword)
+            if paper.authors:
+                entry.dc.dc_creator(list(paper.authors))  # type: ignore[attr-defined]
+        if paper.keywords:
+            entry.category([{"term": keyword} for keyword in paper.keywords])
     return gen
