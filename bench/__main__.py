@@ -87,8 +87,11 @@ def _ms(value: str) -> float:
 
 
 def wrk(name: str, url: str, *, duration: int, connections: int, threads: int = 2,
-        headers: tuple[str, ...] = (), script: tuple[str, ...] = ()) -> Result:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+        headers: tuple[str, ...] = (), script: tuple[str, ...] = (),
+        cpus: str | None = None) -> Result:
+    """wrk's run of `url`; `cpus`: the cores it may use (taskset's list), or any."""
+    command = ["taskset", "-c", cpus] if cpus else []
+    command += ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     for header in headers:
         command += ["-H", header]
     if script:

@@ -7,7 +7,11 @@ settings it had before (bench/gthread.py). For each:
 
 - a cached feed hit (row b of `python -m bench`): wrk, alternating rounds, the median;
   the goal is after >= 0.9 x before. Beside it, the workers' CPU time per request (from
-  /proc), which a busy machine disturbs far less than requests/s;
+  /proc), which a busy machine disturbs far less than requests/s. wrk runs on core 0
+  and both servers on the others (`--no-pin`: everything anywhere): on a machine of
+  two cores, unpinned, the figure is how Linux shares them out between wrk and the
+  server, which favours the server with more runnable threads (gthread's four per
+  worker against the event loop's one), not what the server does with a core;
 - 1,000 idle half-sent requests held open, then /livez and the cached feed on new
   connections, 10 of each: the slowest answer (2 s is "no answer");
 - /livez while 12 writes wait for the SQLite write lock another process holds (more
@@ -49,15 +53,15 @@ def cpu_seconds(master: int) -> float:
 
 
 def rounds(servers: list[tuple[str, str, int]], count: int, duration: int,
-           connections: int) -> list[tuple[Result, float]]:
+           connections: int, cpus: str | None) -> list[tuple[Result, float]]:
     """wrk on each (name, url, master) in alternating rounds (a 1 s warm-up before
     each): the median run of each, and its median CPU microseconds per request."""
     runs: dict[str, list[tuple[Result, float]]] = {name: [] for name, _, _ in servers}
     for _ in range(count):
         for name, url, master in servers:
-            wrk("warm-up", url, duration=1, connections=connections)
+            wrk("warm-up", url, duration=1, connections=connections, cpus=cpus)
             before = cpu_seconds(master)
-            result = wrk(name, url, duration=duration, connections=connections)
+            result = wrk(name, url, duration=duration, connections=connections, cpus=cpus)
             cpu = (cpu_seconds(master) - before) / result.requests * 1e6
             runs[name].append((result, cpu))
             print(f"{name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 "
@@ -133,7 +137,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--idle", type=int, default=1000, help="idle half-sent requests")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="run wrk and the servers on any core (default: wrk on core 0, "
+                        "the servers on the others)")
     args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    pinned = not args.no_pin and cores > 1
+    wrk_cpus, server_cpus = ("0", f"1-{cores - 1}") if pinned else (None, None)
+    pin = ["taskset", "-c", server_cpus] if server_cpus else []
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < args.idle + 256 <= hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (args.idle + 256, hard))
@@ -145,9 +156,9 @@ def main() -> int:
            "TRENDFEED_DATABASE_URL": f"sqlite:///{database}", "TRENDFEED_SAMPLE": "on",
            "TRENDFEED_INGEST_TOKEN": TOKEN,
            "TRENDFEED_BASE_URL": f"http://localhost:{after_port}"}
-    after = [str(bin_dir / "trendfeed"), "serve", "--port", str(after_port),
+    after = [*pin, str(bin_dir / "trendfeed"), "serve", "--port", str(after_port),
              "--workers", str(args.workers)]
-    before = [sys.executable, "-m", "bench.gthread", "--port", str(before_port),
+    before = [*pin, sys.executable, "-m", "bench.gthread", "--port", str(before_port),
               "--workers", str(args.workers)]
     body = (Path(__file__).parent.parent / "examples" / "trending-page.txt").read_bytes()
     with server(after, env, after_port, work / "after.log") as after_master, \
@@ -160,7 +171,7 @@ def main() -> int:
              f"http://127.0.0.1:{after_port}{FEED}", after_master),
             ("before: gthread, 4 threads, 100 connections (bench/gthread.py)",
              f"http://127.0.0.1:{before_port}{FEED}", before_master),
-        ], args.rounds, args.duration, args.connections)
+        ], args.rounds, args.duration, args.connections, wrk_cpus)
         idle = [beside_idle_clients(port, args.idle) for port in (after_port, before_port)]
         writes = [beside_waiting_writes(port, database, body)
                   for port in (after_port, before_port)]
@@ -180,6 +191,8 @@ def main() -> int:
     print(f"\ngoal, a cached hit after >= 0.9 x before: {ratio:.2f} "
           f"({'met' if ratio >= 0.9 else 'NOT met'}); CPU per hit after / before: "
           f"{results[0][1] / results[1][1]:.2f}")
+    print(f"wrk on cores {wrk_cpus}, the servers on {server_cpus}" if pinned else
+          "wrk and the servers on any core (not pinned)")
     print("load average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(
         *os.getloadavg()))
     return 0
