@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import threading
 from typing import Any
 
 import httpx
@@ -175,6 +176,37 @@ def test_the_data_version_is_read_at_most_once_per_interval() -> None:
     assert cache.data().version == (7, 2) and len(reads) == 2
     assert cache.by_alias("raw") is None and cache.stats.resets == 1
     assert cache.stats.evictions == 0  # dropping a stale version is not eviction
+
+
+def test_while_one_caller_re_reads_the_version_the_others_answer_at_once() -> None:
+    """Under load a hundred connections find the check due at the same moment: one
+    reads, the others answer with the version it replaces instead of queuing for the
+    store; with no version yet (or just invalidated) every caller waits for a read."""
+    clock = FakeClock()
+    reading, release = threading.Event(), threading.Event()
+    reads: list[int] = []
+
+    def read_version() -> DataState:
+        reads.append(1)
+        if len(reads) == 2:  # the re-read after the interval: slow
+            reading.set()
+            release.wait(10)
+        return DataState(len(reads), NOW, 7)
+
+    cache = ResponseCache(read_version=read_version, check_interval=2.0, max_bytes=10**6,
+                          max_entries=100, clock=clock)
+    assert cache.data().version == (7, 1)
+    clock.now += 3
+    slow = threading.Thread(target=cache.data)
+    slow.start()
+    assert reading.wait(10)
+    others = [cache.data().version for _ in range(50)]  # while the read is under way
+    release.set()
+    slow.join(10)
+    assert others == [(7, 1)] * 50 and len(reads) == 2
+    assert cache.data().version == (7, 2)
+    cache.invalidate()
+    assert cache.data().version == (7, 3) and len(reads) == 3
 
 
 def test_the_cache_is_bounded_by_entries_and_by_bytes() -> None:

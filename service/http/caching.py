@@ -119,6 +119,7 @@ class ResponseCache:
         self._check_interval = check_interval
         self._clock = clock
         self._lock = threading.Lock()
+        self._rereading = threading.Lock()  # held by the one caller re-reading the version
         self.stats = CacheStats()
         self.max_bytes = max_bytes
         self.max_entries = max_entries
@@ -134,15 +135,24 @@ class ResponseCache:
                               getsizeof=lambda alias: alias[1])
         return bodies, aliases
 
-    # -- the data version ---------------------------------------------------------
-
     def data(self) -> DataVersion:
-        """The current data version, re-read from the store at most every interval.
+        """The current data version, re-read from the store at most every interval; while
+        one caller re-reads it the others answer with the one it replaces (a hundred
+        connections finding it due at once queued for the threads: a p99 of 0.75 s).
         Raises StoreError when the store cannot say."""
         now = self._clock()
         current = self._data
         if current is not None and now - current.checked_at < self._check_interval:
             return current
+        if current is not None and not self._rereading.acquire(blocking=False):
+            return current
+        try:
+            return self._reread(now)
+        finally:
+            if current is not None:
+                self._rereading.release()
+
+    def _reread(self, now: float) -> DataVersion:
         state = self._read_version()
         version = (state.identity, state.version)
         with self._lock:
@@ -154,15 +164,12 @@ class ResponseCache:
             return self._data
 
     def last_served(self) -> DataVersion | None:
-        """The version the cached bodies belong to: what is served while the store is
-        down (stale-if-error)."""
+        """The cached bodies' version: served while the store is down (stale-if-error)."""
         return self._served
 
     def invalidate(self) -> None:
         """Re-read the version on the next request (this process just wrote)."""
         self._data = None
-
-    # -- entries --------------------------------------------------------------------
 
     def by_alias(self, raw_key: Hashable) -> CachedBody | None:
         with self._lock:
