@@ -23,6 +23,7 @@ This is that worker with three changes:
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import socket
 import threading
@@ -50,13 +51,14 @@ class Worker(GeventWorker):  # type: ignore[misc]
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         corked = HeadWithBody(sock)
         try:
-            try:
-                answered = super().handle_request(listener_name, req, corked, addr)
-            finally:
-                corked.flush()
+            answered = super().handle_request(listener_name, req, corked, addr)
         except StopIteration:  # the connection closes after this answer
+            corked.flush()
             linger(sock)
             raise
+        # (any other exception: the answer's head, if held, is never sent, and gunicorn
+        # answers the error on the connection itself)
+        corked.flush()
         # Let the other connections have their turn before this one's next request: a
         # socket read that finds data does not yield, so a client that sends its next
         # request at once would be served again and again while others wait (under
@@ -107,11 +109,15 @@ class HeadWithBody:
         self._sock.sendall(data)
 
     def flush(self) -> None:
-        """Send a head still held (an answer without a body: HEAD, 304, 204)."""
+        """Send a head still held (an answer without a body: HEAD, 304, 204), unless
+        the connection is closed already (gunicorn closes it when the app fails after
+        it believes the head sent: the client then gets no answer at all, not a head
+        without its body)."""
         self._first = False
         if self._head is not None:
             head, self._head = self._head, None
-            self._sock.sendall(head)
+            with contextlib.suppress(OSError):
+                self._sock.sendall(head)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
