@@ -256,3 +256,35 @@ def test_over_real_http_a_10_kb_q_is_a_problem_too(live_server: LiveServer) -> N
     problem = response.json()
     assert problem["status"] == 414 and "q" in problem["detail"]
     assert httpx.get(f"{live_server.base}/livez").status_code == 200
+
+
+def test_a_version_read_begun_before_this_process_wrote_is_not_kept() -> None:
+    """Read-your-writes on one worker: a re-read that began before this process's write
+    and returns after its invalidate() must not put the old version back (it used to,
+    for a whole interval, and drop the new version's bodies)."""
+    clock = FakeClock()
+    state = {"version": 1}
+    gate, started = threading.Event(), threading.Event()
+
+    def read_version() -> DataState:
+        version = state["version"]  # what the read sees...
+        if threading.current_thread().name == "slow":
+            started.set()
+            gate.wait(10)  # ...arrives after the write
+        return DataState(version, NOW, 7)
+
+    cache = ResponseCache(read_version=read_version, check_interval=2.0, max_bytes=10**6,
+                          max_entries=100, clock=clock)
+    assert cache.data().version == (7, 1)
+    clock.now += 2.5
+    slow = threading.Thread(target=cache.data, name="slow")
+    slow.start()
+    assert started.wait(10)
+    state["version"] = 2
+    cache.invalidate()  # this process wrote
+    assert cache.data().version == (7, 2)
+    gate.set()
+    slow.join(10)
+    for _ in range(3):
+        clock.now += 0.6
+        assert cache.data().version == (7, 2) and cache.last_served().version == (7, 2)

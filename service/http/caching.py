@@ -27,10 +27,11 @@ from typing import Any
 
 from cachetools import LRUCache
 from flask import Response, current_app, request
-from werkzeug.http import http_date, is_resource_modified, parse_accept_header
+from werkzeug.http import http_date, is_resource_modified
 
 from ..model import DataState
 from ..observe import CACHE_KEY
+from .encoding import accepts_gzip
 from .hosts import link_base
 
 GZIP_LEVEL = 6
@@ -120,6 +121,7 @@ class ResponseCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._rereading = threading.Lock()  # held by the one caller re-reading the version
+        self._generation = 0  # moved by invalidate(): a read begun before it is not kept
         self.stats = CacheStats()
         self.max_bytes = max_bytes
         self.max_entries = max_entries
@@ -153,9 +155,12 @@ class ResponseCache:
                 self._rereading.release()
 
     def _reread(self, now: float) -> DataVersion:
+        generation = self._generation
         state = self._read_version()
         version = (state.identity, state.version)
         with self._lock:
+            if generation != self._generation:  # a write of this process during the read:
+                return DataVersion(version, state.modified)  # it may predate it; keep none
             if self._served is None or self._served.version != version:
                 if self._served is not None:
                     self.stats.resets += 1
@@ -169,7 +174,9 @@ class ResponseCache:
 
     def invalidate(self) -> None:
         """Re-read the version on the next request (this process just wrote)."""
-        self._data = None
+        with self._lock:
+            self._generation += 1
+            self._data = None
 
     def by_alias(self, raw_key: Hashable) -> CachedBody | None:
         with self._lock:
@@ -207,22 +214,6 @@ class ResponseCache:
 
 
 # -- serving: one answer builder, used by the WSGI fast path and by the views -----------
-
-_ACCEPTS_GZIP: dict[str, bool] = {}  # Accept-Encoding header -> gzip acceptable (memo)
-
-
-def accepts_gzip(environ: dict[str, Any]) -> bool:
-    header = environ.get("HTTP_ACCEPT_ENCODING", "")
-    if "gzip" not in header:
-        return False
-    found = _ACCEPTS_GZIP.get(header)
-    if found is None:
-        found = parse_accept_header(header)["gzip"] > 0
-        if len(_ACCEPTS_GZIP) > 256:  # clients send a handful of distinct values
-            _ACCEPTS_GZIP.clear()
-        _ACCEPTS_GZIP[header] = found
-    return found
-
 
 def answer(entry: CachedBody, environ: dict[str, Any],
            cache_control: str) -> tuple[str, list[tuple[str, str]], bytes]:
