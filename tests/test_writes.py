@@ -242,9 +242,10 @@ def test_an_undo_makes_the_refresher_forget_the_validators_of_its_fetch(
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_a_list_journals_its_papers_and_its_undo_restores_them_in_one_statement_each(
         store: SqlStore) -> None:
-    """Round trips do not grow with the list (at the 15-minute cadence every list moves
-    about 50 papers): one INSERT of the journal per ingest, one UPDATE restoring every
-    row per undo (PostgreSQL's ingest was 50 ms, one journal row per round trip)."""
+    """The journal's writes and the undo's restore do not grow with the list (at the
+    15-minute cadence every list moves about 50 papers): one INSERT of the journal per
+    ingest, one UPDATE restoring every row per undo (PostgreSQL's ingest was 50 ms, one
+    journal row per round trip). The papers' own UPDATEs stay one per changed paper."""
     numbers = list(range(40))
     ingest_text(store, capture(1, numbers))
     random.Random(4).shuffle(numbers)
