@@ -1,5 +1,6 @@
 """The bounds every input is held to (SPEC 3), in one place: how many papers a list may
-hold, how many authors and keywords a paper, and which dates are believable.
+hold, how many authors and keywords a paper, how long its title and abstract, and which
+dates are believable.
 
 Pure: the callers know the place (line, entry and field, parameter) and name it.
 """
@@ -19,6 +20,10 @@ AHEAD = dt.timedelta(days=1)
 MAX_PAPERS = Config.max_papers  # TRENDFEED_MAX_PAPERS' default: every caller passes its own
 MAX_AUTHORS = 1000  # large collaborations list hundreds; thousands is an abuse of the field
 MAX_KEYWORDS = 100  # HF lists about ten ai_keywords per paper
+# Characters once cleaned. arXiv allows 1,920 characters of abstract, and its longest
+# titles are about 300; a megabyte of either is an abuse that every feed would repeat.
+MAX_TITLE = 1000
+MAX_ABSTRACT = 10_000
 
 
 def latest(now: dt.datetime) -> dt.datetime:
@@ -52,6 +57,13 @@ def count_problem(count: int, limit: int, what: str) -> str | None:
     """A paper's authors or keywords: `what` is "authors" or "keywords"."""
     if count > limit:
         return f"holds {count} {what}, more than the {limit} a paper may have"
+    return None
+
+
+def length_problem(text: str, limit: int, what: str) -> str | None:
+    """A paper's title or abstract: `what` is "title" or "abstract"."""
+    if len(text) > limit:
+        return f"the {what} is {len(text):,} characters long, more than the {limit:,} allowed"
     return None
 
 

@@ -153,14 +153,19 @@ def _optional(text: str | None) -> str | None:
 
 def normalize(raw: RawPaper) -> NormalPaper:
     """Raises UnusableText (at the paper's place) when nothing is left of its title or
-    abstract. Hard-wrapped text (HF's summaries come wrapped at about 72 characters) is
-    joined by the whitespace rule: a line break is a space like any other."""
+    abstract, or either is longer than SPEC 3's bounds allow. Hard-wrapped text (HF's
+    summaries come wrapped at about 72 characters) is joined by the whitespace rule: a
+    line break is a space like any other."""
     title = clean_title(raw.title)
     abstract = clean_text(raw.abstract)
     if not words(title):
         raise UnusableText("title", "the title has no letters or digits once cleaned", raw.where)
     if not abstract:
         raise UnusableText("abstract", "the abstract is empty once cleaned", raw.where)
+    for part, text, limit in (("title", title, bounds.MAX_TITLE),
+                              ("abstract", abstract, bounds.MAX_ABSTRACT)):
+        if problem := bounds.length_problem(text, limit, part):
+            raise UnusableText(part, problem, raw.where)
     return NormalPaper(
         title=title,
         title_key=title_key(title),

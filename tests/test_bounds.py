@@ -1,7 +1,8 @@
 """SPEC 3 bounds: papers per list (TRENDFEED_MAX_PAPERS), authors and keywords per paper,
-and every date (list date, `published`, a query date) between 1991-01-01 and one day
-after the ingest time. Each is refused with a message naming the line, the entry and
-field, or the parameter, and nothing is written."""
+the length of a title (1,000 characters) and of an abstract (10,000), and every date
+(list date, `published`, a query date) between 1991-01-01 and one day after the ingest
+time. Each is refused with a message naming the line, the entry and field, or the
+parameter, and nothing is written."""
 
 from __future__ import annotations
 
@@ -181,6 +182,61 @@ def test_1000_authors_and_100_keywords_are_kept_once_each_in_order(store: SqlSto
     (paper,) = store.papers()
     assert paper.authors == tuple(f"Author {n}" for n in range(600))
     assert paper.keywords == tuple(f"keyword {n}" for n in range(60))
+
+
+# -- titles and abstracts --------------------------------------------------------------
+
+LONG_TITLE = "A Title " * 126  # 1,007 characters once cleaned (the last space dropped)
+LONG_ABSTRACT = "word " * 2001
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize(("field", "value", "part"), [
+    ("title", LONG_TITLE, "title"), ("summary", LONG_ABSTRACT, "abstract")])
+def test_an_overlong_title_or_abstract_is_refused_naming_entry_and_field(
+        store: SqlStore, field: str, value: str, part: str) -> None:
+    """A megabyte title was stored and repeated in every feed; the entry is invalid
+    (skippable like any other), and nothing is written."""
+    data = _hf(_entry(0), _entry(1, **{field: value}), _entry(2))
+    error = _refused(store, data)
+    assert f"entry 1, field 'paper.{field}': the {part} is " in str(error)
+    assert "characters long, more than the" in str(error)
+    result = ingest_bytes(store, data, source="bounds", now=NOW, skip_invalid=True)
+    assert [(s.index, s.field) for s in result.skipped] == [(1, f"paper.{field}")]
+    assert result.snapshot.paper_count == 2
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_an_overlong_title_or_abstract_in_a_capture_is_refused_naming_its_line(
+        store: SqlStore) -> None:
+    head = "new\n\nMar 17\n\nA Fine Title\n\nIts abstract.\n\n"
+    error = _refused(store, f"{head}{LONG_TITLE}\n\nAn abstract.\n".encode())
+    assert "line 9" in str(error) and "1007 characters" in str(error)  # the parser's own
+    error = _refused(store, f"{head}Another Title\n\n{LONG_ABSTRACT}\n".encode())
+    assert "line 9" in str(error) and "the abstract is 10,004 characters long" in str(error)
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_a_title_and_an_abstract_at_the_bounds_are_kept(store: SqlStore) -> None:
+    title, abstract = "T" * 1000, ("a" * 9 + " ") * 999 + "a" * 10
+    ingest_bytes(store, _hf(_entry(0, title=title, summary=abstract)), source="bounds", now=NOW)
+    (paper,) = store.papers()
+    assert paper.title == title and paper.abstract == abstract
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_a_post_with_an_overlong_title_is_a_400_naming_entry_and_field(
+        database_url: str) -> None:
+    app = create_app({"database_url": database_url, "base_url": "http://feeds.test",
+                      "ingest_token": "tok"})
+    client = app.test_client()
+    response = client.post("/api/v1/snapshots", data=_hf(_entry(0, title="T" * 3_000_000)),
+                           content_type="application/json",
+                           headers={"Authorization": "Bearer tok"})
+    assert response.status_code == 400, response.data
+    assert "paper.title" in response.get_data(as_text=True)
+    assert "3,000,000 characters" in response.get_data(as_text=True)
+    assert client.get("/api/v1/status").get_json()["totals"]["snapshots"] == 0
 
 
 # -- papers per list (TRENDFEED_MAX_PAPERS) ---------------------------------------------
