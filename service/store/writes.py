@@ -31,14 +31,12 @@ from .search import index_rows, unindex
 _IN_CHUNK = 500
 
 
-
 class UndoError(StoreError):
     """The latest snapshot cannot be undone (there is none, or it predates the journal)."""
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), _IN_CHUNK):
-        yield values[start:start + _IN_CHUNK]
+    yield from (values[i:i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK))
 
 
 def bump_version(conn: sa.Connection) -> None:
@@ -112,13 +110,36 @@ def _insert(conn: sa.Connection, entry: NormalPaper, sighting: merge.Sighting) -
     return num
 
 
-def _update(conn: sa.Connection, row: Any, entry: NormalPaper, sighting: merge.Sighting,
+class _Updates:
+    """A list's UPDATEs of papers, one statement per set of changed columns (not one per
+    paper), written (`flush`) before papers are read again: a title key check, an
+    insert, the index. Between two flushes at most one update moves a title key (the
+    one the check before it allowed), so their order within one cannot clash."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self._held: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def add(self, num: int, values: dict[str, Any]) -> None:
+        self._held.setdefault(tuple(sorted(values)), []).append({"updated_num": num, **values})
+
+    def flush(self) -> None:
+        for rows in self._held.values():
+            self.conn.execute(papers.update().where(
+                papers.c.num == sa.bindparam("updated_num")), rows)
+        self._held = {}
+
+
+def _update(updates: _Updates, row: Any, entry: NormalPaper, sighting: merge.Sighting,
             kept: journal.Journal) -> merge.Merge:
-    title_free = entry.title_key == row.title_key or _title_key_free(conn, entry.title_key)
+    title_free = entry.title_key == row.title_key
+    if not title_free:
+        updates.flush()
+        title_free = _title_key_free(updates.conn, entry.title_key)
     change = merge.merge(row._mapping, entry, sighting, title_key_free=title_free)
     if change.values:
         kept.remember(row.num, row)
-        conn.execute(papers.update().where(papers.c.num == row.num).values(**change.values))
+        updates.add(row.num, change.values)
     return change
 
 
@@ -161,23 +182,26 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
     ).returning(snapshots.c.id)).scalar_one()
     new_count = updated_count = 0
     kept = journal.Journal(snapshot_id)  # a new snapshot remembers nothing yet
+    updates = _Updates(conn)
     to_index: list[int] = []
     rank_rows: list[dict[str, Any]] = []
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, list_time, list_time.date(), ingested_at)
         if row is None:
+            updates.flush()
             num = _insert(conn, entry, sighting)
             kept.remember(num, None)
             new_count += 1
             to_index.append(num)
         else:
             num = row.num
-            change = _update(conn, row, entry, sighting, kept)
+            change = _update(updates, row, entry, sighting, kept)
             updated_count += change.text_changed
             if change.index_changed:
                 to_index.append(num)
         rank_rows.append({"snapshot_id": snapshot_id, "paper_num": num, "rank": rank,
                           "upvotes": entry.upvotes})
+    updates.flush()
     conn.execute(ranks.insert(), rank_rows)
     kept.write(conn)
     conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
@@ -199,10 +223,11 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
     to_index: list[int] = []
     kept = journal.Journal(latest.id, conn.execute(sa.select(paper_undo.c.paper_num).where(
         paper_undo.c.snapshot_id == latest.id)).scalars())
+    updates = _Updates(conn)
     for rank, (entry, row) in enumerate(resolved, start=1):
         sighting = merge.Sighting(rank, latest.ingested_at, latest.list_date, ingested_at,
                                   new_appearance=False)
-        change = _update(conn, row, entry, sighting, kept)
+        change = _update(updates, row, entry, sighting, kept)
         changed += bool(change.values)
         updated_count += change.text_changed
         if change.index_changed:
@@ -213,6 +238,7 @@ def _refresh_latest(conn: sa.Connection, latest: Snapshot,
                 ranks.c.upvotes.is_distinct_from(entry.upvotes)).values(upvotes=entry.upvotes)
             ).rowcount
     if changed:
+        updates.flush()
         kept.write(conn)
         index_rows(conn, to_index)
     return IngestResult(snapshot=latest, unchanged=True, updated_count=updated_count), \
