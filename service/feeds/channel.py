@@ -31,7 +31,8 @@ class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
 
 def build(feed: FeedData, *, atom: bool) -> FeedGenerator:
     gen = FeedGenerator()
-    gen.load_extension("dc", atom=False, rss=True)
+    if not atom:  # (an extension is made again for every entry, used or not)
+        gen.load_extension("dc", atom=False, rss=True)
     gen.load_extension("media", atom=True, rss=True)  # media:thumbnail (Media RSS)
     gen.register_extension("trendfeed", BaseExtension, RelatedLinks, atom=True, rss=False)
     gen.id(feed.feed_id)
