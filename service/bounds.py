@@ -23,7 +23,8 @@ MAX_KEYWORDS = 100  # HF lists about ten ai_keywords per paper
 # Characters once cleaned. arXiv allows 1,920 characters of abstract, and its longest
 # titles are about 300; a megabyte of either is an abuse that every feed would repeat.
 MAX_TITLE = 1000
-MAX_ABSTRACT = 10_000
+MAX_ABSTRACT = 10_000  # also any optional text (an AI summary, an organization's name)
+MAX_NAME = 300  # an author's name or a keyword; a longer one is dropped with a warning
 
 
 def latest(now: dt.datetime) -> dt.datetime:

@@ -239,6 +239,42 @@ def test_a_post_with_an_overlong_title_is_a_400_naming_entry_and_field(
     assert client.get("/api/v1/status").get_json()["totals"]["snapshots"] == 0
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_an_overlong_name_keyword_or_optional_text_is_dropped_with_a_warning(
+        store: SqlStore) -> None:
+    """One bad item of a list is dropped, naming entry and field (SPEC 1.2); the paper
+    and the rest stay. (Megabyte names and keywords went into every feed.)"""
+    data = _hf(_entry(0, authors=[{"name": "Ann Lee"}, {"name": "N" * 301}],
+                      ai_keywords=["graphs", "k" * 301],
+                      ai_summary="s" * 10_001, organization={"fullname": "o" * 10_001}))
+    result = ingest_bytes(store, data, source="bounds", now=NOW)
+    warnings = "; ".join(result.warnings)
+    assert "entry 0, field 'paper.authors[1].name': is 301 characters long" in warnings
+    assert "entry 0, field 'paper.ai_keywords[1]': is 301 characters long" in warnings
+    assert "field 'paper.ai_summary': is 10,001 characters long" in warnings
+    assert "organization.fullname': is 10,001 characters long" in warnings
+    (paper,) = store.papers()
+    assert paper.authors == ("Ann Lee",) and paper.keywords == ("graphs",)
+    assert paper.ai_summary is None and paper.organization is None
+
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+def test_a_surname_longer_than_a_query_may_be_leaves_the_page_answering(
+        database_url: str) -> None:
+    """The page's syntax help suggests `author:<the first author's surname>`; a surname of
+    250 letters made that example longer than a query may be, and `/` a 500."""
+    store = open_store(database_url)
+    ingest_bytes(store, _hf(_entry(0, authors=[{"name": "Ann " + "z" * 290}])),
+                 source="bounds", now=NOW)
+    store.close()
+    client = create_app({"database_url": database_url,
+                         "base_url": "http://feeds.test"}).test_client()
+    for path in ("/", "/?scope=all"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.data[:300])
+        assert b"author:zzz" not in response.data
+
+
 # -- papers per list (TRENDFEED_MAX_PAPERS) ---------------------------------------------
 
 def _entries(count: int) -> bytes:

@@ -202,8 +202,15 @@ def _examples(store: Any, papers: list[Paper], scope: str) -> list[tuple[str, st
     shown = f"author:{authors[0].lower()}" if authors and authors[0].isalpha() else None
     candidates = [(shown, meaning) if shown and example.startswith("author:")
                   else (example, meaning) for example, meaning in EXAMPLES]
-    return [(example, meaning) for example, meaning in candidates
-            if store.count(Listing(query.parse(example), scope)) > 0]
+    found = []
+    for example, meaning in candidates:
+        try:  # (a surname of 250 letters is longer than a query may be)
+            parsed = query.parse(example)
+        except query.QueryError:
+            continue
+        if store.count(Listing(parsed, scope)) > 0:
+            found.append((example, meaning))
+    return found
 
 
 def is_new(paper: Paper) -> bool:
