@@ -39,23 +39,22 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     yield from (values[i:i + _IN_CHUNK] for i in range(0, len(values), _IN_CHUNK))
 
 
+def _moved(key: str, step: int) -> sa.Update:
+    """The UPDATE that moves the counter `key` of `meta` by `step`. The counters: the
+    data version; the last snapshot id handed out; the snapshot count (moved by every
+    snapshot stored or undone: counting the table was O(lists) on every page of
+    /api/v1/snapshots)."""
+    return meta.update().where(meta.c.key == key).values(value=meta.c.value + step)
+
+
 def bump_version(conn: sa.Connection) -> None:
     """The first statement of every write: on PostgreSQL it is what takes the lock."""
-    conn.execute(meta.update().where(meta.c.key == "data_version")
-                 .values(value=meta.c.value + 1))
-
-
-def _count_snapshot(conn: sa.Connection, step: int) -> None:
-    """`meta.snapshot_count` moves with every snapshot stored or undone (counting the
-    table was O(lists) on every page of /api/v1/snapshots)."""
-    conn.execute(meta.update().where(meta.c.key == "snapshot_count")
-                 .values(value=meta.c.value + step))
+    conn.execute(_moved("data_version", 1))
 
 
 def _next_snapshot_id(conn: sa.Connection) -> int:
-    last = conn.execute(meta.update().where(meta.c.key == "last_snapshot_id")
-                        .values(value=meta.c.value + 1).returning(meta.c.value)).scalar_one()
-    return int(last)
+    return int(conn.execute(_moved("last_snapshot_id", 1).returning(meta.c.value))
+               .scalar_one())
 
 
 def _matching_rows(conn: sa.Connection,
@@ -208,7 +207,7 @@ def _apply(conn: sa.Connection, entries: Sequence[NormalPaper], *, list_time: dt
                  .values(new_count=new_count))
     index_rows(conn, to_index)
     journal.forget_old(conn)
-    _count_snapshot(conn, +1)
+    conn.execute(_moved("snapshot_count", 1))
     stored = reads.snapshot(conn, snapshot_id)
     assert stored is not None
     return IngestResult(snapshot=stored, unchanged=False, updated_count=updated_count), True
@@ -283,7 +282,7 @@ def undo_latest(conn: sa.Connection) -> Snapshot:
                                      for c in journal.JOURNALLED}}
             for num, before in restored])
     conn.execute(snapshots.delete().where(snapshots.c.id == latest.id))
-    _count_snapshot(conn, -1)
+    conn.execute(_moved("snapshot_count", -1))
     index_rows(conn, [num for num, _ in restored])
     conn.execute(source_state.update().values(etag=None, last_modified=None))
     if conn.dialect.name == "postgresql":  # the next paper nums are what they would have been
