@@ -61,10 +61,12 @@ def count_problem(count: int, limit: int, what: str) -> str | None:
     return None
 
 
-def length_problem(text: str, limit: int, what: str) -> str | None:
-    """A paper's title or abstract: `what` is "title" or "abstract"."""
+def length_problem(text: str, limit: int, what: str = "") -> str | None:
+    """A text over `limit` characters: `what` names it ("title"), or nothing where the
+    caller's place does (an entry's field)."""
     if len(text) > limit:
-        return f"the {what} is {len(text):,} characters long, more than the {limit:,} allowed"
+        subject = f"the {what} is" if what else "is"
+        return f"{subject} {len(text):,} characters long, more than the {limit:,} allowed"
     return None
 
 

@@ -140,9 +140,8 @@ class _Entry:
             if not isinstance(item, str):
                 self.drop(name, f"expected a string, found {_type_name(item)}")
                 continue
-            if len(item) > bounds.MAX_NAME:
-                self.drop(name, f"is {len(item):,} characters long, more than the "
-                          f"{bounds.MAX_NAME} a name or keyword may have")
+            if problem := bounds.length_problem(item, bounds.MAX_NAME):
+                self.drop(name, problem)
                 continue
             out.append(item)
         return tuple(out)
@@ -155,9 +154,8 @@ class _Entry:
         if not isinstance(value, str):
             self.drop(field, f"expected a string, found {_type_name(value)}")
             return None
-        if len(value) > bounds.MAX_ABSTRACT:
-            self.drop(field, f"is {len(value):,} characters long, more than the "
-                      f"{bounds.MAX_ABSTRACT:,} an optional text may have")
+        if problem := bounds.length_problem(value, bounds.MAX_ABSTRACT):
+            self.drop(field, problem)
             return None
         return value
 
