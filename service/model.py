@@ -84,6 +84,9 @@ class RawPaper:
     # Where `published` was read ("line 14", "entry 3, field 'paper.publishedAt'"), for
     # the bounds check at ingest, which knows the clock; empty: `where`.
     published_where: str = field(default="", compare=False)
+    # Where the abstract begins ("line 16" of a capture), for its errors; empty: `where`
+    # (an hf-json entry, whose field the ingest names).
+    abstract_where: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

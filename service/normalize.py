@@ -161,11 +161,13 @@ def normalize(raw: RawPaper) -> NormalPaper:
     if not words(title):
         raise UnusableText("title", "the title has no letters or digits once cleaned", raw.where)
     if not abstract:
-        raise UnusableText("abstract", "the abstract is empty once cleaned", raw.where)
-    for part, text, limit in (("title", title, bounds.MAX_TITLE),
-                              ("abstract", abstract, bounds.MAX_ABSTRACT)):
+        raise UnusableText("abstract", "the abstract is empty once cleaned",
+                           raw.abstract_where or raw.where)
+    for part, text, limit, where in (
+            ("title", title, bounds.MAX_TITLE, raw.where),
+            ("abstract", abstract, bounds.MAX_ABSTRACT, raw.abstract_where or raw.where)):
         if problem := bounds.length_problem(text, limit, part):
-            raise UnusableText(part, problem, raw.where)
+            raise UnusableText(part, problem, where)
     return NormalPaper(
         title=title,
         title_key=title_key(title),

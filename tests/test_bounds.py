@@ -213,6 +213,10 @@ def test_an_overlong_title_or_abstract_in_a_capture_is_refused_naming_its_line(
     error = _refused(store, f"{head}{LONG_TITLE}\n\nAn abstract.\n".encode())
     assert "line 9" in str(error) and "1007 characters" in str(error)  # the parser's own
     error = _refused(store, f"{head}Another Title\n\n{LONG_ABSTRACT}\n".encode())
+    # the abstract's own line, not its title's (line 9)
+    assert "line 11" in str(error) and "the abstract is 10,004 characters long" in str(error)
+    card = f"new\n\nMar 17\n\nAnother Title\nSubmitted by someone\n5\n\n{LONG_ABSTRACT}\n"
+    error = _refused(store, card.encode())  # the card shape: title line 5
     assert "line 9" in str(error) and "the abstract is 10,004 characters long" in str(error)
 
 

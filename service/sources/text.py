@@ -108,7 +108,8 @@ class _Card:
                         where=f"line {self.title.number}", upvotes=self.upvotes,
                         submitter=self.submitter, published=self.published,
                         published_month_day=self.published_month_day,
-                        published_where=self.published_where)
+                        published_where=self.published_where,
+                        abstract_where=f"line {abstract[0].number}")
 
 
 def _cards(body: list[Line], kinds: list[PerPaper | None],
@@ -174,11 +175,13 @@ def _classic(lines: list[Line]) -> list[RawPaper]:
                 continue
             papers.append(RawPaper(title=title.text,
                                    abstract=" ".join(line.text for line in block[1:]),
-                                   where=f"line {title.number}"))
+                                   where=f"line {title.number}",
+                                   abstract_where=f"line {block[1].number}"))
         else:
             papers.append(RawPaper(title=pending.text,
                                    abstract=" ".join(line.text for line in block),
-                                   where=f"line {pending.number}"))
+                                   where=f"line {pending.number}",
+                                   abstract_where=f"line {block[0].number}"))
             pending = None
     if pending is not None:
         raise SourceError(f"the title {pending.text[:80]!r} has no abstract after it",
