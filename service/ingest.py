@@ -27,7 +27,6 @@ from .store import Store
 from .store.writes import RecordSource
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
-HF_FIELDS = {"title": "paper.title", "abstract": "paper.summary"}  # UnusableText.part
 FETCH_TIMEOUT = 20.0
 
 
@@ -138,7 +137,7 @@ def _entries(raw: RawList, list_day: dt.date,
         except UnusableText as exc:
             if raw.format != "hf-json":
                 raise
-            skipped.append(SkippedEntry(index, HF_FIELDS[exc.part], exc.message))
+            skipped.append(SkippedEntry(index, record.text_fields[exc.part], exc.message))
             continue
         if paper.title_key in seen_keys or (paper.arxiv_id and paper.arxiv_id in seen_arxiv):
             continue

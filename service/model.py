@@ -84,9 +84,10 @@ class RawPaper:
     # Where `published` was read ("line 14", "entry 3, field 'paper.publishedAt'"), for
     # the bounds check at ingest, which knows the clock; empty: `where`.
     published_where: str = field(default="", compare=False)
-    # Where the abstract begins ("line 16" of a capture), for its errors; empty: `where`
-    # (an hf-json entry, whose field the ingest names).
+    # Where a capture's abstract begins ("line 16"), for its errors; empty: `where`.
     abstract_where: str = field(default="", compare=False)
+    # hf-json: the fields the title and abstract came from ("title": "paper.title").
+    text_fields: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,23 @@ def test_an_entry_with_nothing_left_once_cleaned_is_invalid(store: SqlStore) -> 
     assert result.snapshot.paper_count == 48
 
 
+
+@both_engines
+def test_a_title_or_summary_from_the_entry_itself_is_named_by_that_field(
+        store: SqlStore) -> None:
+    """An entry without paper.title (or paper.summary) takes the entry's own `title`
+    (`summary`); when that one is unusable, the skipped entry names the field it came
+    from, not paper.title, which is not there."""
+    def damage(document: list[Any]) -> None:
+        del document[2]["paper"]["title"]
+        document[2]["title"] = "\u2014 ?"
+        del document[4]["paper"]["summary"]
+        document[4]["summary"] = "\u0007"
+    result = ingest_bytes(store, _damaged(damage), source="up.json", skip_invalid=True)
+    assert [str(e) for e in result.skipped] == [
+        "entry 2, field 'title': the title has no letters or digits once cleaned",
+        "entry 4, field 'summary': the abstract is empty once cleaned"]
+
 # -- trendfeed ingest -----------------------------------------------------------------------
 
 @pytest.fixture

@@ -92,12 +92,13 @@ class _Entry:
 
     # -- required ------------------------------------------------------------------
 
-    def text(self, name: str) -> str:
-        """paper.<name>, else the entry's <name>: the first non-empty string."""
+    def text(self, name: str) -> tuple[str, str]:
+        """paper.<name>, else the entry's <name>: the first non-empty string, and the
+        field it is in."""
         problem: Invalid | None = None
         for field, value in (("paper." + name, self.paper.get(name)), (name, self.entry.get(name))):
             if isinstance(value, str) and value.strip():
-                return value
+                return field, value
             if value is not None and not isinstance(value, str) and problem is None:
                 problem = Invalid(field, f"expected a string, found {_type_name(value)}")
         raise problem or Invalid("paper." + name, "is missing or empty")
@@ -227,11 +228,13 @@ class _Entry:
     def raw_paper(self) -> RawPaper:
         where = f"entry {self.index}"
         paper, entry = self.paper, self.entry
-        arxiv_id, title, summary = self.arxiv_id(), self.text("title"), self.text("summary")
+        arxiv_id = self.arxiv_id()
+        (title_field, title), (summary_field, summary) = self.text("title"), self.text("summary")
         return RawPaper(
             title=title,
             abstract=summary,
             where=where,
+            text_fields={"title": title_field, "abstract": summary_field},
             arxiv_id=arxiv_id,
             authors=self.names("paper.authors", paper.get("authors"), bounds.MAX_AUTHORS,
                                "authors", key="name"),
