@@ -17,6 +17,8 @@ import email.utils
 import re
 import ssl
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -158,13 +160,44 @@ class _Backend(httpcore.NetworkBackend):
 
 
 class _Transport(httpx.HTTPTransport):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, proxy: httpx.Proxy | None) -> None:
         super().__init__()
-        # httpx takes no network backend; its pool is httpcore's public ConnectionPool,
-        # made again here with one (what HTTPTransport() makes, but for the backend).
-        # tests/test_refresher_faults.py's trickling upstream fails if this stops working.
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
-                                             network_backend=_Backend(deadline))
+        # httpx takes no network backend; its pool is httpcore's public ConnectionPool
+        # (or HTTPProxy), made again here with one: what HTTPTransport(proxy=proxy)
+        # makes, but for the backend. tests/test_refresher_faults.py's trickling
+        # upstream, direct and through a proxy, fails if this stops working.
+        backend, context = _Backend(deadline), httpx.create_ssl_context()
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(ssl_context=context, network_backend=backend)
+            return
+        self._pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(scheme=proxy.url.raw_scheme, host=proxy.url.raw_host,
+                                   port=proxy.url.port, target=proxy.url.raw_path),
+            proxy_auth=proxy.raw_auth, proxy_headers=proxy.headers.raw, ssl_context=context,
+            proxy_ssl_context=proxy.ssl_context, network_backend=backend)
+
+
+def environment_proxy(url: str) -> httpx.Proxy | None:
+    """The proxy the environment names for `url` (`HTTPS_PROXY`, `HTTP_PROXY`,
+    `ALL_PROXY`, either case, and `NO_PROXY`), as httpx would use it were its transport
+    not ours; None to connect directly. An http(s) proxy only: httpx's SOCKS support
+    needs an extra package this service does not install."""
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    found = proxies.get(parts.scheme) or proxies.get("all")
+    if not found or not parts.hostname or urllib.request.proxy_bypass_environment(
+            parts.hostname, proxies):
+        return None
+    try:  # (the messages never repeat the setting: it may hold a password)
+        proxy = httpx.Proxy(found if "://" in found else f"http://{found}")
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise FetchError("network", f"the environment's proxy for {parts.scheme} URLs is "
+                         "not an http:// or https:// URL") from None
+    if proxy.url.scheme not in ("http", "https"):
+        raise FetchError("network", f"the environment's proxy for {parts.scheme} URLs is "
+                         f"a {proxy.url.scheme} proxy; only http and https proxies are "
+                         "supported")
+    return proxy
 
 
 def fetch_source(url: str, etag: str | None, last_modified: str | None, *, timeout: float,
@@ -181,7 +214,8 @@ def fetch_source(url: str, etag: str | None, last_modified: str | None, *, timeo
     limit = _Deadline(deadline)
     date = None
     try:
-        with httpx.Client(transport=_Transport(limit), timeout=min(timeout, deadline),
+        transport = _Transport(limit, environment_proxy(url))
+        with httpx.Client(transport=transport, timeout=min(timeout, deadline),
                           follow_redirects=True) as client, \
                 client.stream("GET", url, headers=headers) as response:
             date = server_date(response.headers)

@@ -42,12 +42,14 @@ class Answer:
 
 @dataclass
 class Upstream:
-    """Answers `script` in turn (then `repeat(headers)`), keeping the headers of every
-    request; `hook(n)`, when set, runs before the n-th request (1-based) is answered."""
+    """Answers `script` in turn (then `repeat(headers)`), keeping the headers and the
+    request line of every request (a proxy's is the absolute-form URL); `hook(n)`, when
+    set, runs before the n-th request (1-based) is answered."""
 
     script: list[Answer]
     repeat: Callable[[dict[str, str]], Answer] | None = None
     requests: list[dict[str, str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # each request's request line
     hook: Callable[[int], None] | None = None
     url: str = ""
 
@@ -79,7 +81,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         headers: dict[str, str] = {}
-        self.rfile.readline()  # the request line
+        self.stub.lines.append(self.rfile.readline().decode("latin-1").strip())
         while (line := self.rfile.readline().decode("latin-1").strip()):
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
