@@ -40,6 +40,12 @@ settings.register_profile("default", _HYPOTHESIS_BASE, max_examples=200)
 settings.register_profile("slow", _HYPOTHESIS_BASE, max_examples=2000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The stub servers are on loopback: never reached through a proxy that a developer's
+# environment names for the refresher (which honours HTTP_PROXY and the rest), while
+# pip, in the package tests, still uses it.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = ",".join(filter(None, (os.environ.get(_name), "127.0.0.1,localhost,::1")))
+
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data"
 EXAMPLES = ROOT / "examples"
