@@ -368,10 +368,10 @@ def test_following_a_paper_link_shows_its_rank_chart(
     page.get_by_role("link", name="Forward Learning of Graph Neural Networks").click()
     page.wait_for_url("**/papers/forward-learning-of-graph-neural-networks")
     assert page.locator("h1").inner_text() == "Forward Learning of Graph Neural Networks"
-    chart = page.get_by_role("img", name=re.compile("^Rank over 3 lists"))
+    chart = page.get_by_role("img", name=re.compile("^Best rank per day over 3 days"))
     assert chart.is_visible()
     label = chart.get_attribute("aria-label") or ""
-    assert re.fullmatch(r"Rank over 3 lists: #1 on \d{4}-03-17, #2 on [-\d]{10}, "
+    assert re.fullmatch(r"Best rank per day over 3 days: #1 on \d{4}-03-17, #2 on [-\d]{10}, "
                         r"#5 on [-\d]{10}", label), label
     box = chart.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 80

@@ -68,6 +68,34 @@ def test_the_chart_of_a_long_history_is_downsampled_and_keeps_the_peak() -> None
     assert downsampled(history[:MAX_POINTS]) == history[:MAX_POINTS]
 
 
+def _spread(i: int, best: int, last: int) -> RankEntry:
+    """A day whose best rank (`best`) is not its last list's (`last`)."""
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+    return RankEntry(i + 1, day, dt.datetime.combine(day, dt.time(23)), last, None, best, 96)
+
+
+def test_the_chart_shows_each_days_best_rank_not_its_last_lists() -> None:
+    """#1 every morning, #8 by night: the chart says #1, as the page's best rank does."""
+    history = [_spread(i, 1, 8) for i in range(5)]
+    chart = rank_chart(history)
+    assert [p.rank for p in chart.points] == [1] * 5
+    assert chart.label.startswith("Best rank per day over 5 days: #1 on 2020-01-01, ")
+
+
+@pytest.mark.parametrize("peak", [0, 3, 1800, 3646, 3649])
+def test_a_peak_anywhere_survives_the_downsampling(peak: int) -> None:
+    """In the first or the last run too, and where the day's last list was worse: the
+    chart's best point is the history's best day."""
+    history = [_spread(i, 40 + i % 7, 45) for i in range(3650)]
+    history[peak] = _spread(peak, 1, 45)
+    chart = rank_chart(history)
+    assert len(chart.points) == MAX_POINTS
+    assert min(p.rank for p in chart.points) == 1
+    assert f"best #1 on {history[peak].list_date.isoformat()}" in chart.label
+    assert chart.label.startswith("Best rank per day over 3650 days: ")
+    assert [label for _, label, _ in chart.x_labels] == ["2020-01-01", "2029-12-28"]
+
+
 @pytest.mark.parametrize("database_url", ENGINES, indirect=True)
 def test_the_undo_journal_is_kept_for_the_latest_snapshots_only(store: SqlStore) -> None:
     start = dt.datetime(2026, 3, 1)

@@ -77,7 +77,7 @@ def test_a_paper_page_shows_text_links_and_history(client: Any) -> None:
     assert facts["Published"] == "unknown"
     assert facts["Latest list"] == "#1, new today"
     assert [td.text_content() for td in page.xpath("//table//td")] == [
-        "2026-03-17", "2026-11-27 08:00", "#1", ""]
+        "2026-03-17", "#1", "1", "2026-11-27 08:00", "#1", ""]
     assert page.xpath("//link[@rel='canonical']/@href") == [f"http://feeds.test/papers/{FORWARD}"]
 
 
@@ -91,7 +91,7 @@ def test_the_paper_page_draws_the_rank_history_as_an_accessible_chart(app: Any) 
     page = page_of(app.test_client().get("/papers/paper-one"))
     (svg,) = page.xpath("//svg")
     assert svg.get("role") == "img"
-    text = "Rank over 3 lists: #1 on 2026-03-17, #2 on 2026-03-18, #3 on 2026-03-19"
+    text = "Best rank per day over 3 days: #1 on 2026-03-17, #2 on 2026-03-18, #3 on 2026-03-19"
     assert svg.get("aria-label") == text
     assert svg.findtext("title") == text
     circles = svg.xpath(".//circle")
@@ -114,7 +114,7 @@ def test_the_rank_chart_is_laid_out_in_python() -> None:
     assert one.points[0].x == RankChart.LEFT + (RankChart.WIDTH - RankChart.LEFT
                                                 - RankChart.RIGHT) / 2
     assert [rank for _, rank in one.y_ticks] == [1, 5, 10]  # the axis ends at a round rank
-    assert one.label == "Rank over 1 list: #7 on 2026-01-01"
+    assert one.label == "Best rank per day over 1 day: #7 on 2026-01-01"
     assert [anchor for _, _, anchor in one.x_labels] == ["middle"]
 
     many = rank_chart([entry(i, rank) for i, rank in enumerate([30] * 10 + [1] + [120] * 19)])
@@ -122,8 +122,8 @@ def test_the_rank_chart_is_laid_out_in_python() -> None:
     assert many.points[0].x == RankChart.LEFT
     assert many.points[-1].x == RankChart.WIDTH - RankChart.RIGHT
     assert max(p.y for p in many.points) <= RankChart.HEIGHT - RankChart.BOTTOM
-    assert many.label == ("Rank over 30 lists: #30 on 2026-01-01 first, #120 on 2026-01-30 "
-                          "last, best #1 on 2026-01-11")
+    assert many.label == ("Best rank per day over 30 days: #30 on 2026-01-01 first, #120 on "
+                          "2026-01-30 last, best #1 on 2026-01-11")
 
 
 def test_the_paper_page_offers_its_keywords_as_feeds(client: Any, loaded_app: Any) -> None:
