@@ -13,9 +13,12 @@ from .query import Query
 
 SCOPES = ("current", "all")  # the latest list, or every paper ever seen
 SORTS = ("rank", "first_seen", "-first_seen", "-upvotes")
-# How many integers a cursor's "after" holds for each sort (see store/paging.py).
-SORT_KEY_LENGTHS = {"rank": 2, "first_seen": 1, "-first_seen": 1, "-upvotes": 2}
-_MAX_KEY = 2**63
+# The integers a cursor's "after" holds for each sort, by their width in bits (see
+# store/paging.py): a rank or upvotes and a paper's num are 32-bit columns, search_key
+# 64-bit. A key past its column's range made PostgreSQL refuse the statement (a 503).
+SORT_KEY_BITS = {"rank": (32, 32), "first_seen": (64,), "-first_seen": (64,),
+                 "-upvotes": (32, 32)}
+SORT_KEY_LENGTHS = {sort: len(bits) for sort, bits in SORT_KEY_BITS.items()}
 
 
 def default_sort(scope: str) -> str:
@@ -38,13 +41,14 @@ class Listing:
 
 
 def sort_keys(sort: str, values: Sequence[object]) -> list[int]:
-    """A cursor's sort key for `sort`, checked: the right number of 64-bit integers.
-    Raises ValueError for anything else."""
-    if len(values) != SORT_KEY_LENGTHS.get(sort, -1):
+    """A cursor's sort key for `sort`, checked: the right number of integers, each in
+    its column's range. Raises ValueError for anything else."""
+    bits = SORT_KEY_BITS.get(sort, ())
+    if not bits or len(values) != len(bits):
         raise ValueError("malformed sort key")
     checked: list[int] = []
-    for value in values:
-        if type(value) is not int or not -_MAX_KEY <= value < _MAX_KEY:
+    for value, width in zip(values, bits, strict=True):
+        if type(value) is not int or not -2 ** (width - 1) <= value < 2 ** (width - 1):
             raise ValueError("malformed sort key")
         checked.append(value)
     return checked

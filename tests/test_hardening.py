@@ -41,6 +41,25 @@ def test_a_forged_cursor_is_a_400_naming_cursor(client: Any, payload: dict[str, 
     assert list(response.get_json()["errors"]) == ["cursor"]
 
 
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize(("sort", "after", "status"), [
+    ("rank", [2**31, 1], 400), ("rank", [1, 2**31], 400), ("rank", [-2**31 - 1, 1], 400),
+    ("-upvotes", [2**31, 1], 400), ("-upvotes", [1, -2**31 - 1], 400),
+    ("rank", [2**31 - 1, 2**31 - 1], 200), ("-upvotes", [-2**31, -2**31], 200),
+    ("first_seen", [2**63], 400), ("first_seen", [2**62], 200), ("-first_seen", [-2**63], 200),
+])
+def test_a_cursor_key_past_its_columns_range_is_a_400_not_a_503(
+        client: Any, sort: str, after: list[int], status: int) -> None:
+    """rank, upvotes and num are 32-bit columns: PostgreSQL refused a key of 2**31 in the
+    statement, which answered 503 as if the store were down (SQLite compared it)."""
+    what = {"q": "", "scope": "all", "sort": sort}
+    response = client.get(f"/api/v1/papers?scope=all&sort={sort}&cursor="
+                          f"{_cursor({'v': 1, 'w': what, 's': None, 'a': after})}")
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 400:
+        assert list(response.get_json()["errors"]) == ["cursor"]
+
+
 @pytest.mark.parametrize("after", [2**70, 0, -5, "1"])
 def test_a_forged_snapshots_cursor_is_a_400(client: Any, after: Any) -> None:
     cursor = _cursor({"v": 1, "w": {"resource": "snapshots"}, "s": None, "a": [after]})
