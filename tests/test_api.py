@@ -64,6 +64,29 @@ def test_the_cursor_walks_every_paper_once_even_while_a_list_is_ingested(
     assert set(expected) <= set(during), "a paper of the walk was skipped"
 
 
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize("params", ["limit=2", "limit=10&scope=all&sort=rank",
+                                    "limit=10&scope=all"])
+def test_a_walk_whose_list_is_undone_meanwhile_is_told_to_start_again(
+        loaded_app: Any, params: str) -> None:
+    """The walk is pinned to its list; once that list is undone the next page was an
+    empty 200 (the walk just stopped) or repeated the first page's papers: a 410 naming
+    the cursor now, and a walk started again sees the list as it is."""
+    client = loaded_app.test_client()
+    store = loaded_app.extensions["trendfeed"].store
+    ingest_file(store, HF_JSON, now=NOW + dt.timedelta(days=1))
+    first = client.get(f"/api/v1/papers?{params}").get_json()
+    assert first["next_cursor"] is not None
+    store.undo_latest()
+    response = client.get(f"/api/v1/papers?{params}&cursor={first['next_cursor']}")
+    assert response.status_code == 410, response.get_data(as_text=True)
+    assert response.content_type == PROBLEM
+    assert list(response.get_json()["errors"]) == ["cursor"]
+    again = walk(client, params)
+    assert len(again) == len(set(again)) == client.get(
+        f"/api/v1/papers?{params}").get_json()["total"]
+
 def test_the_sample_walks_74_papers_for_every_sort(client: Any) -> None:
     for sort in ("rank", "first_seen", "-first_seen"):
         ids = walk(client, f"limit=9&sort={sort}")

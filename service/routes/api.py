@@ -66,6 +66,12 @@ def papers() -> Response:
 def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id: int | None,
                  after: list[int] | None) -> Rendered:
     store = services().store
+    if after is not None and snapshot_id is not None and store.snapshot(snapshot_id) is None:
+        # Undone since the walk began: its ranks are gone, so the walk could neither go
+        # on in its order nor tell what it has already given (it repeated or stopped).
+        raise Problem(410, "cursor: the list this walk is pinned to was undone since it "
+                      "began; start again without a cursor",
+                      errors={"cursor": ["its list was undone; start the walk again"]})
     pinned = snapshot_id if snapshot_id is not None else -1
     rows = store.page(listing, limit=limit + 1, after=after, snapshot_id=pinned)
     total = store.count(listing, snapshot_id=pinned)
