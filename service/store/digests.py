@@ -8,9 +8,9 @@ upvotes per day come from the lists themselves (ranks), not from the paper's row
 best rank and count move with every later list: a day that is over reads the same for
 good.
 
-The cost is one pass over the ranks of the lists since the window began (a paper's
-earlier lists are known from its appearances, or, with upvotes terms, looked up for the
-papers found only), however long the history.
+The cost is one pass over the ranks of the lists since the window began, found by the
+index on the lists' days (a paper's earlier lists are known from its appearances, or,
+with upvotes terms, looked up for the papers found only), however long the history.
 """
 
 from __future__ import annotations
@@ -104,16 +104,24 @@ def arrivals(conn: sa.Connection, query: Query, first_day: dt.date, last_day: dt
     return found
 
 
+def days_since_select(met: list[sa.ColumnElement[bool]], first_day: dt.date) -> sa.Select[Any]:
+    """The pass of `_days_since`: the lists of `first_day` and after through the index on
+    their days, and their ranks by snapshot (tests/test_digests.py reads its plan)."""
+    return (sa.select(ranks.c.paper_num, snapshots.c.list_date, sa.func.min(ranks.c.rank),
+                      sa.func.max(ranks.c.upvotes), sa.func.count())
+            .select_from(snapshots.join(ranks, ranks.c.snapshot_id == snapshots.c.id))
+            .where(snapshots.c.list_date >= first_day, *met)
+            # (in this order: grouped by paper first, SQLite walked every paper's ranks
+            # through ranks_paper, the whole history, instead of the window's lists)
+            .group_by(snapshots.c.list_date, ranks.c.paper_num))
+
+
 def _days_since(conn: sa.Connection, met: list[sa.ColumnElement[bool]], first_day: dt.date
                 ) -> tuple[dict[int, dict[dt.date, DayRank]], dict[int, int]]:
     """One pass over the lists of `first_day` and after, driven by the snapshots: per
     paper that met the upvotes terms there (each list's own count, never the paper's
     latest), its best rank and most upvotes on each day, and how many lists held it."""
-    stmt = (sa.select(ranks.c.paper_num, snapshots.c.list_date, sa.func.min(ranks.c.rank),
-                      sa.func.max(ranks.c.upvotes), sa.func.count())
-            .select_from(snapshots.join(ranks, ranks.c.snapshot_id == snapshots.c.id))
-            .where(snapshots.c.list_date >= first_day, *met)
-            .group_by(ranks.c.paper_num, snapshots.c.list_date))
+    stmt = days_since_select(met, first_day)
     days: dict[int, dict[dt.date, DayRank]] = {}
     lists: dict[int, int] = {}
     for num, day, rank, upvotes, count in conn.execute(stmt):

@@ -35,7 +35,8 @@ SAMPLE = ROOT / "service" / "data" / "sample-trending.txt"
 
 # The commit that wrote each schema version: the one the finding names where it names
 # one (e59a473, 44891f1), else the last commit of that version.
-COMMITS = {2: "e59a473", 3: "c1d21ed", 4: "44891f1", 5: "aa2992d", 6: "a28649f"}
+COMMITS = {2: "e59a473", 3: "c1d21ed", 4: "44891f1", 5: "aa2992d", 6: "a28649f",
+           7: "cec4104"}
 
 # (list, --date or None), in ingest order: two captures on different days, an hf-json
 # list with --date, one without (the old code dated it itself), a capture dated before
