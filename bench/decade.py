@@ -8,11 +8,12 @@ through the real ingest path, the days before in bulk), then measures on each st
   new list: 10:00-23:45 of the next day), in this process, as the refresher applies it;
 - the undo of that list (`Store.undo_latest`), right after it: the store is as before;
 - cache misses over HTTP, on `trendfeed serve` (one worker) with a cache of one entry
-  (`TRENDFEED_CACHE_ENTRIES=1`): the requests go round the four URLs, so each one evicts
+  (`TRENDFEED_CACHE_ENTRIES=1`): the requests go round the six URLs, so each one evicts
   the one before and every request is rendered, which /metrics confirms (no cache hit):
   the whole current feed (`/feeds/trending.atom`), the paper page and
   `/api/v1/papers/<id>` of the paper with the longest history (the most rankings), and
-  the last page of `/api/v1/snapshots` (default limit, reached by its next links);
+  the last page of `/api/v1/snapshots` (default limit, reached by its next links), and
+  the daily and weekly digests (`/feeds/digest/daily.atom`, `weekly.atom`);
 - `trendfeed serve` to its first 200 (`/readyz`, which reads the store);
 - the store's size as generated: the SQLite file after a checkpoint, the PostgreSQL
   relations of its schema (tables, indexes, TOAST), saved with a kept store.
@@ -59,6 +60,10 @@ FIGURES = [  # (key, row label, target, unit)
     ("page", "cache miss, the paper page (longest history), p50", 20, "ms"),
     ("api", "cache miss, /api/v1/papers/<id> (longest history), p50", 20, "ms"),
     ("snapshots", "last page of /api/v1/snapshots, p50", 20, "ms"),
+    # No target in issue 18: flat from a year to a decade (a week's history is shorter
+    # than the digests' window of 31 days or 31 weeks, so its figures are smaller).
+    ("daily", "cache miss, the daily digest, p50", None, "ms"),
+    ("weekly", "cache miss, the weekly digest, p50", None, "ms"),
     ("undo", "undo of the latest list, p50", 200, "ms"),
     ("serve", "trendfeed serve to its first 200, p50", 2, "s"),
     ("size", "store size", 2048, "MB"),  # the goal is a decade's

@@ -100,7 +100,9 @@ def misses(stores: list[tuple[str, str]], rounds: int, log: Path) -> list[dict[s
             clients.append(client)
             paths.append({"feed": "/feeds/trending.atom", "page": f"/papers/{paper}",
                           "api": f"/api/v1/papers/{paper}",
-                          "snapshots": last_snapshots_page(client)})
+                          "snapshots": last_snapshots_page(client),
+                          "daily": "/feeds/digest/daily.atom",
+                          "weekly": "/feeds/digest/weekly.atom"})
             for path in paths[-1].values():  # warm: templates, connections, plans
                 client.get(path).raise_for_status()
         hits = [cache_hits(client) for client in clients]
