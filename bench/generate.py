@@ -6,8 +6,9 @@ arrive as daily lists of 1,000 (a history of 100 lists), through the real ingest
 most of the history (`diffusion`: 99% of papers, the hard case for "newest 50
 matches"), phrases a few percent, nonsense terms nothing.
 
-`python -m bench.generate URL --cadence 15m --years N` (or `--days N`): the real
-service's history, a trending list of about 50 papers every 15 minutes (bench/cadence.py).
+`python -m bench.generate [URL] --cadence 15m --years N` (or `--days N`): the real
+service's history (into an empty store; without URL `bench/stores/cadence-<N>y.db`),
+a trending list of about 50 papers every 15 minutes (bench/cadence.py).
 The last `--real-days` (default 7) go through the real ingest path, exactly what the
 refresher runs (`ingest_bytes` on the upstream's bytes, the clock injected); the days
 before them through `bench.bulk.BulkLoader`, which writes the same rows in batches
@@ -180,28 +181,54 @@ def cadence(url: str, days: float, *, real_days: float | None = 7, seed: int = 7
     return Generated(store, after)
 
 
+def _amount(text: str) -> float:
+    """A positive, finite number of years or days (argparse type)."""
+    value = float(text)
+    if not 0 < value < 1e6:  # (also refuses nan and inf)
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
+def _days(text: str) -> float:
+    """--real-days: 0 (everything in bulk) or a positive, finite number."""
+    return 0.0 if text.strip() in ("0", "0.0") else _amount(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("url", help="database URL, e.g. sqlite:///bench/big.db")
+    parser.add_argument("url", nargs="?", help="an empty store's database URL (default: "
+                        "sqlite:///bench/stores/cadence-<N>y.db or -<N>d.db with --cadence, "
+                        "sqlite:///bench/stores/papers.db without)")
     parser.add_argument("--papers", type=int, default=100_000,
                         help="the keyword-search history: this many papers in lists of 1,000")
     parser.add_argument("--cadence", choices=["15m"],
                         help="the real cadence instead: a list every 15 minutes")
-    parser.add_argument("--years", type=float, help="with --cadence: this many years")
-    parser.add_argument("--days", type=float, help="with --cadence: this many days")
-    parser.add_argument("--real-days", type=float, default=7,
+    parser.add_argument("--years", type=_amount, help="with --cadence: this many years")
+    parser.add_argument("--days", type=_amount, help="with --cadence: this many days")
+    parser.add_argument("--real-days", type=_days, default=7,
                         help="with --cadence: the last days through the real path (default 7)")
     parser.add_argument("--all-real", action="store_true",
                         help="with --cadence: every list through the real path")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    if args.cadence is None:
-        generate(args.url, args.papers)
-        return
-    if (args.years is None) == (args.days is None):
+    if args.cadence is not None and (args.years is None) == (args.days is None):
         parser.error("--cadence takes --years or --days")
+    url = args.url or "sqlite:///bench/stores/" + (
+        "papers.db" if args.cadence is None else
+        f"cadence-{args.years:g}y.db" if args.years is not None else f"cadence-{args.days:g}d.db")
+    store = open_store(url)  # (a store that holds lists would get a second history)
+    held = store.count_snapshots()
+    store.close()
+    if held:
+        parser.error(f"{sa.make_url(url).render_as_string(hide_password=True)} already "
+                     f"holds {held} lists: generate into an empty store")
+    print(f"generating into {sa.make_url(url).render_as_string(hide_password=True)}",
+          flush=True)
+    if args.cadence is None:
+        generate(url, args.papers)
+        return
     days = args.days if args.days is not None else args.years * 365
-    cadence(args.url, days, real_days=None if args.all_real else args.real_days,
+    cadence(url, days, real_days=None if args.all_real else args.real_days,
             seed=args.seed).store.close()
 
 
