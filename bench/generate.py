@@ -9,8 +9,9 @@ matches"), phrases a few percent, nonsense terms nothing.
 `python -m bench.generate [URL] --cadence 15m --years N` (or `--days N`): the real
 service's history (into an empty store; without URL `bench/stores/cadence-<N>y.db`),
 a trending list of about 50 papers every 15 minutes (bench/cadence.py).
-The last `--real-days` (default 7) go through the real ingest path, exactly what the
-refresher runs (`ingest_bytes` on the upstream's bytes, the clock injected); the days
+The last `--real-days` (default 7) go through the real ingest path, the refresher's
+ingest (`ingest_bytes` on the upstream's bytes, the clock injected; not its size guard
+nor its record in source_state); the days
 before them through `bench.bulk.BulkLoader`, which writes the same rows in batches
 (the real path costs 22-36 ms a refresh on a quiet machine, two or three times that on
 a busy one: a year would take 13 to 60 minutes per engine).
