@@ -87,6 +87,24 @@ def test_a_walk_whose_list_is_undone_meanwhile_is_told_to_start_again(
     assert len(again) == len(set(again)) == client.get(
         f"/api/v1/papers?{params}").get_json()["total"]
 
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize("params", ["", "scope=all", "q=transformer", "scope=all&q=transformer",
+                                    "scope=all&q=upvotes:>=10", "scope=all&sort=-upvotes"])
+def test_the_total_counts_what_the_walk_gives_with_several_lists_stored(
+        loaded_app: Any, params: str) -> None:
+    """The count is its own statement (without the page's joins to the ranks): over
+    three lists it counts the latest one's papers, or the whole history's, as a walk
+    finds them."""
+    client = loaded_app.test_client()
+    store = loaded_app.extensions["trendfeed"].store
+    ingest_file(store, HF_JSON, now=NOW + dt.timedelta(days=1))
+    ingest_text(store, "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n",
+                now=NOW + dt.timedelta(days=2))
+    ids = walk(client, f"{params}&limit=7")
+    total = client.get(f"/api/v1/papers?{params}").get_json()["total"]
+    assert total == len(ids) == len(set(ids)) > 0
+
 def test_the_sample_walks_74_papers_for_every_sort(client: Any) -> None:
     for sort in ("rank", "first_seen", "-first_seen"):
         ids = walk(client, f"limit=9&sort={sort}")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..listing import Listing
 from .reads import paper_select
-from .schema import papers
+from .schema import papers, ranks
 from .search import criterion, match, pg_first_matches, search_table
 
 NO_RANK = 2**31 - 1  # sorts papers that are not in the list after those that are
@@ -98,9 +98,22 @@ def page_select(listing: Listing, snapshot_id: int | None, dialect: str, limit: 
 
 
 def count_select(listing: Listing, snapshot_id: int | None, dialect: str) -> sa.Select[Any]:
+    """How many papers `filtered` holds, without its ranks: a count needs only whether a
+    paper is on the pinned list (paper_select's two outer joins to ranks cost two
+    lookups per paper: 46 ms a count over a decade's 43,397 papers on SQLite)."""
     if _whole_history_by_text(listing):
         table, _ = search_table(dialect)
         return sa.select(sa.func.count()).select_from(table).where(
             match(listing.query, dialect))
-    return sa.select(sa.func.count()).select_from(
-        filtered(listing, snapshot_id, dialect).subquery())
+    stmt = sa.select(sa.func.count()).select_from(papers)
+    if listing.scope == "current":
+        pinned = snapshot_id if snapshot_id is not None else -1
+        stmt = (sa.select(sa.func.count())
+                .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
+                .where(ranks.c.snapshot_id == pinned))
+    where = criterion(listing.query, dialect)
+    if where is not None:
+        stmt = stmt.where(where)
+    if listing.published_after is not None:
+        stmt = stmt.where(papers.c.published > listing.published_after)
+    return stmt
