@@ -29,7 +29,10 @@ def sort_keys(sort: str, stmt: sa.Select[Any]) -> SortKeys:
         return [(sa.func.coalesce(stmt.selected_columns.rank, NO_RANK), False),
                 (papers.c.num, False)]
     if sort == "-upvotes":
-        return [(sa.func.coalesce(papers.c.upvotes, NO_UPVOTES), True), (papers.c.num, False)]
+        # NO_UPVOTES written in the SQL, not bound: the expression must be the index's
+        # (papers_upvotes_order, store step 8) for the engines to walk it
+        unknown_last = sa.literal_column(str(NO_UPVOTES), sa.Integer)
+        return [(sa.func.coalesce(papers.c.upvotes, unknown_last), True), (papers.c.num, False)]
     return [(papers.c.search_key, sort.startswith("-"))]
 
 
