@@ -105,6 +105,30 @@ def test_the_total_counts_what_the_walk_gives_with_several_lists_stored(
     total = client.get(f"/api/v1/papers?{params}").get_json()["total"]
     assert total == len(ids) == len(set(ids)) > 0
 
+
+@pytest.mark.parametrize("database_url", ENGINES, indirect=True)
+@pytest.mark.parametrize("scope", ["current", "all"])
+def test_a_walk_by_upvotes_is_told_to_start_again_once_the_counts_move(
+        loaded_app: Any, scope: str) -> None:
+    """sort=-upvotes orders by the papers' latest counts, which every list rewrites: a
+    list ingested between two pages repeated a paper or skipped one. The next page is a
+    410 naming the cursor; with no write between, the walk goes to its end."""
+    client = loaded_app.test_client()
+    store = loaded_app.extensions["trendfeed"].store
+    ingest_file(store, HF_JSON, now=NOW + dt.timedelta(days=1))
+    params = f"scope={scope}&sort=-upvotes&limit=2"
+    ids = walk(client, params)
+    assert len(ids) == len(set(ids)) == client.get(
+        f"/api/v1/papers?{params}").get_json()["total"]
+    first = client.get(f"/api/v1/papers?{params}").get_json()
+    ingest_text(store, "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n",
+                now=NOW + dt.timedelta(days=2))
+    response = client.get(f"/api/v1/papers?{params}&cursor={first['next_cursor']}")
+    assert response.status_code == 410, response.get_data(as_text=True)
+    assert list(response.get_json()["errors"]) == ["cursor"]
+    ids = walk(client, params)  # started again: every paper once
+    assert len(ids) == len(set(ids))
+
 def test_the_sample_walks_74_papers_for_every_sort(client: Any) -> None:
     for sort in ("rank", "first_seen", "-first_seen"):
         ids = walk(client, f"limit=9&sort={sort}")

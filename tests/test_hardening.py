@@ -53,8 +53,10 @@ def test_a_cursor_key_past_its_columns_range_is_a_400_not_a_503(
     """rank, upvotes and num are 32-bit columns: PostgreSQL refused a key of 2**31 in the
     statement, which answered 503 as if the store were down (SQLite compared it)."""
     what = {"q": "", "scope": "all", "sort": sort}
-    response = client.get(f"/api/v1/papers?scope=all&sort={sort}&cursor="
-                          f"{_cursor({'v': 1, 'w': what, 's': None, 'a': after})}")
+    payload = {"v": 1, "w": what, "s": None, "a": after}
+    if sort == "-upvotes":  # its walks carry the data version they began at
+        payload["d"] = client.get("/api/v1/status").get_json()["data_version"]
+    response = client.get(f"/api/v1/papers?scope=all&sort={sort}&cursor={_cursor(payload)}")
     assert response.status_code == status, response.get_data(as_text=True)
     if status == 400:
         assert list(response.get_json()["errors"]) == ["cursor"]
@@ -164,3 +166,16 @@ def test_an_upvote_count_that_is_not_an_integer_says_so() -> None:
     assert len(parsed.warnings) == 1
     assert re.search("entry 0, field 'paper.upvotes'.*expected a count .*, found 41.5",
                      parsed.warnings[0])
+
+
+@pytest.mark.parametrize(("sort", "version"), [("-upvotes", None), ("rank", 1),
+                                               ("-upvotes", -1), ("-upvotes", "1")])
+def test_a_data_version_only_in_the_cursors_of_an_upvotes_walk(
+        client: Any, sort: str, version: Any) -> None:
+    payload: dict[str, Any] = {"v": 1, "w": {"q": "", "scope": "all", "sort": sort},
+                               "s": None, "a": [1, 1]}
+    if version is not None:
+        payload["d"] = version
+    response = client.get(f"/api/v1/papers?scope=all&sort={sort}&cursor={_cursor(payload)}")
+    assert response.status_code == 400
+    assert list(response.get_json()["errors"]) == ["cursor"]

@@ -24,9 +24,15 @@ class Cursor:
     what: dict[str, Any]  # the request's canonical parameters the walk belongs to
     snapshot_id: int | None
     after: list[Any]
+    # The store's data version the walk began at, for a walk whose order moves with
+    # every write (`sort=-upvotes`: the counts are the papers' latest); else None.
+    data_version: int | None = None
 
     def encode(self) -> str:
-        payload = {"v": VERSION, "w": self.what, "s": self.snapshot_id, "a": self.after}
+        payload: dict[str, Any] = {"v": VERSION, "w": self.what, "s": self.snapshot_id,
+                                   "a": self.after}
+        if self.data_version is not None:
+            payload["d"] = self.data_version
         raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -44,9 +50,12 @@ def decode(token: str, what: dict[str, Any]) -> Cursor:
     if not isinstance(after, list) or len(after) > MAX_KEYS or not (
             snapshot_id is None or type(snapshot_id) is int and 0 < snapshot_id <= MAX_ID):
         raise _invalid("is not a cursor this service issued")
+    data_version = payload.get("d")
+    if not (data_version is None or type(data_version) is int and 0 <= data_version < 2**63):
+        raise _invalid("is not a cursor this service issued")
     if payload.get("w") != what:
         raise _invalid("belongs to another query: repeat the query's parameters with it")
-    return Cursor(what=what, snapshot_id=snapshot_id, after=after)
+    return Cursor(what=what, snapshot_id=snapshot_id, after=after, data_version=data_version)
 
 
 def _invalid(message: str) -> Exception:

@@ -53,6 +53,8 @@ def papers() -> Response:
         cursor = decode(args["cursor"], what)
         try:
             after: list[int] | None = sort_keys(listing.effective_sort, cursor.after)
+            if (cursor.data_version is None) == (listing.effective_sort == "-upvotes"):
+                raise ValueError("a data version is in exactly the cursors of -upvotes")
         except ValueError:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]}) \
                 from None
@@ -60,25 +62,35 @@ def papers() -> Response:
     else:
         snapshot_id, after = services().store.latest_snapshot_id(), None
     key = (tuple(what.items()), args["limit"], args["cursor"])
-    return cached(key, lambda: _papers_page(listing, args["limit"], what, snapshot_id, after))
+    began = cursor.data_version if args["cursor"] else None
+    return cached(key, lambda: _papers_page(listing, args["limit"], what, snapshot_id, after,
+                                            began))
 
 
 def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id: int | None,
-                 after: list[int] | None) -> Rendered:
+                 after: list[int] | None, began: int | None) -> Rendered:
     store = services().store
+    moving = listing.effective_sort == "-upvotes"  # the papers' latest counts: every write
+    version = store.data_state().version if moving else None
     if after is not None and snapshot_id is not None and store.snapshot(snapshot_id) is None:
         # Undone since the walk began: its ranks are gone, so the walk could neither go
         # on in its order nor tell what it has already given (it repeated or stopped).
         raise Problem(410, "cursor: the list this walk is pinned to was undone since it "
                       "began; start again without a cursor",
                       errors={"cursor": ["its list was undone; start the walk again"]})
+    if after is not None and moving and began != version:
+        # Ordered by counts that every list rewrites: a list ingested since would repeat
+        # a paper or skip one (no pinned list can hold the order still).
+        raise Problem(410, "cursor: the upvotes this walk is ordered by have changed since "
+                      "it began (a list was ingested or undone); start again without a "
+                      "cursor", errors={"cursor": ["the upvotes changed; start the walk again"]})
     pinned = snapshot_id if snapshot_id is not None else -1
     rows = store.page(listing, limit=limit + 1, after=after, snapshot_id=pinned)
     total = store.count(listing, snapshot_id=pinned)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = Cursor(what, snapshot_id, rows[-1][1]).encode()
+        next_cursor = Cursor(what, snapshot_id, rows[-1][1], version).encode()
     params = {"q": what["q"] or None, "scope": listing.scope, "sort": what["sort"],
               "published_after": what.get("published_after"), "limit": limit}
     return _page([paper_dict(p) for p, _ in rows], total, next_cursor, "/api/v1/papers",

@@ -1,9 +1,11 @@
 """Keyset paging: the total order of each sort, "after this key", and the select for
 one page of a Listing.
 
-Every sort is a total order that never changes for papers already stored (rank then
-insertion order; search_key = first_seen then insertion order; upvotes then insertion
-order), so a cursor's last key finds the next page exactly.
+Every sort is a total order (rank then insertion order; search_key = first_seen then
+insertion order; upvotes then insertion order), so a cursor's last key finds the next
+page exactly. Ranks are read in the walk's pinned list and first_seen never changes;
+upvotes are the papers' latest and move with every list, so a walk by upvotes ends at
+the next write (routes/api.py answers 410).
 """
 
 from __future__ import annotations
