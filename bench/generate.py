@@ -192,7 +192,7 @@ def _amount(text: str) -> float:
 
 def _days(text: str) -> float:
     """--real-days: 0 (everything in bulk) or a positive, finite number."""
-    return 0.0 if text.strip() in ("0", "0.0") else _amount(text)
+    return 0.0 if float(text) == 0 else _amount(text)
 
 
 def main() -> None:
@@ -214,6 +214,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.cadence is not None and (args.years is None) == (args.days is None):
         parser.error("--cadence takes --years or --days")
+    if args.cadence is None and (args.years, args.days) != (None, None):
+        parser.error("--years and --days go with --cadence")
+    if args.cadence is not None and (args.days or args.years * 365) * TICKS_PER_DAY < 1:
+        parser.error("that is less than one refresh (15 minutes)")
+    if args.papers < 1:
+        parser.error("--papers must be at least 1")
     url = args.url or "sqlite:///bench/stores/" + (
         "papers.db" if args.cadence is None else
         f"cadence-{args.years:g}y.db" if args.years is not None else f"cadence-{args.days:g}d.db")
