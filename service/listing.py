@@ -18,7 +18,6 @@ SORTS = ("rank", "first_seen", "-first_seen", "-upvotes")
 # 64-bit. A key past its column's range made PostgreSQL refuse the statement (a 503).
 SORT_KEY_BITS = {"rank": (32, 32), "first_seen": (64,), "-first_seen": (64,),
                  "-upvotes": (32, 32)}
-SORT_KEY_LENGTHS = {sort: len(bits) for sort, bits in SORT_KEY_BITS.items()}
 
 
 def default_sort(scope: str) -> str:

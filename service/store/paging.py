@@ -61,17 +61,22 @@ def _walks_search_index(listing: Listing) -> bool:
             and listing.effective_sort in ("first_seen", "-first_seen"))
 
 
-def filtered(listing: Listing, snapshot_id: int | None, dialect: str) -> sa.Select[Any]:
-    """Every paper of the listing (unordered), with its rank in `snapshot_id`."""
-    stmt = paper_select(snapshot_id)
-    if listing.scope == "current":
-        stmt = stmt.where(stmt.selected_columns.rank.is_not(None))
+def _narrowed(stmt: sa.Select[Any], listing: Listing, dialect: str) -> sa.Select[Any]:
+    """`stmt` (over papers) kept to the listing's query and published_after."""
     where = criterion(listing.query, dialect)
     if where is not None:
         stmt = stmt.where(where)
     if listing.published_after is not None:
         stmt = stmt.where(papers.c.published > listing.published_after)
     return stmt
+
+
+def filtered(listing: Listing, snapshot_id: int | None, dialect: str) -> sa.Select[Any]:
+    """Every paper of the listing (unordered), with its rank in `snapshot_id`."""
+    stmt = paper_select(snapshot_id)
+    if listing.scope == "current":
+        stmt = stmt.where(stmt.selected_columns.rank.is_not(None))
+    return _narrowed(stmt, listing, dialect)
 
 
 def page_select(listing: Listing, snapshot_id: int | None, dialect: str, limit: int | None,
@@ -110,15 +115,11 @@ def count_select(listing: Listing, snapshot_id: int | None, dialect: str) -> sa.
         table, _ = search_table(dialect)
         return sa.select(sa.func.count()).select_from(table).where(
             match(listing.query, dialect))
-    stmt = sa.select(sa.func.count()).select_from(papers)
+    stmt = sa.select(sa.func.count())
     if listing.scope == "current":
         pinned = snapshot_id if snapshot_id is not None else -1
-        stmt = (sa.select(sa.func.count())
-                .select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
+        stmt = (stmt.select_from(ranks.join(papers, papers.c.num == ranks.c.paper_num))
                 .where(ranks.c.snapshot_id == pinned))
-    where = criterion(listing.query, dialect)
-    if where is not None:
-        stmt = stmt.where(where)
-    if listing.published_after is not None:
-        stmt = stmt.where(papers.c.published > listing.published_after)
-    return stmt
+    else:
+        stmt = stmt.select_from(papers)
+    return _narrowed(stmt, listing, dialect)
