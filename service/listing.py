@@ -38,6 +38,12 @@ class Listing:
     def effective_sort(self) -> str:
         return self.sort or default_sort(self.scope)
 
+    @property
+    def order_moves(self) -> bool:
+        """Ordered by what every write may change (the papers' latest upvotes), where
+        the other sorts read the walk's pinned list or first_seen, which never moves."""
+        return self.effective_sort == "-upvotes"
+
 
 def sort_keys(sort: str, values: Sequence[object]) -> list[int]:
     """A cursor's sort key for `sort`, checked: the right number of integers, each in

@@ -53,8 +53,8 @@ def papers() -> Response:
         cursor = decode(args["cursor"], what)
         try:
             after: list[int] | None = sort_keys(listing.effective_sort, cursor.after)
-            if (cursor.data_version is None) == (listing.effective_sort == "-upvotes"):
-                raise ValueError("a data version is in exactly the cursors of -upvotes")
+            if (cursor.data_version is None) == listing.order_moves:
+                raise ValueError("a data version is in exactly the cursors of such walks")
         except ValueError:
             raise validation_problem({"cursor": ["is not a cursor this service issued"]}) \
                 from None
@@ -67,23 +67,26 @@ def papers() -> Response:
                                             began))
 
 
+def _gone(why: str, short: str) -> Problem:
+    """The 410 of a walk that cannot go on: start it again without a cursor."""
+    return Problem(410, f"cursor: {why}; start again without a cursor",
+                   errors={"cursor": [f"{short}; start the walk again"]})
+
+
 def _papers_page(listing: Listing, limit: int, what: dict[str, Any], snapshot_id: int | None,
                  after: list[int] | None, began: int | None) -> Rendered:
     store = services().store
-    moving = listing.effective_sort == "-upvotes"  # the papers' latest counts: every write
-    version = store.data_state().version if moving else None
+    version = store.data_state().version if listing.order_moves else None
     if after is not None and snapshot_id is not None and store.snapshot(snapshot_id) is None:
         # Undone since the walk began: its ranks are gone, so the walk could neither go
         # on in its order nor tell what it has already given (it repeated or stopped).
-        raise Problem(410, "cursor: the list this walk is pinned to was undone since it "
-                      "began; start again without a cursor",
-                      errors={"cursor": ["its list was undone; start the walk again"]})
-    if after is not None and moving and began != version:
+        raise _gone("the list this walk is pinned to was undone since it began",
+                    "its list was undone")
+    if after is not None and listing.order_moves and began != version:
         # Ordered by counts that every list rewrites: a list ingested since would repeat
         # a paper or skip one (no pinned list can hold the order still).
-        raise Problem(410, "cursor: the upvotes this walk is ordered by have changed since "
-                      "it began (a list was ingested or undone); start again without a "
-                      "cursor", errors={"cursor": ["the upvotes changed; start the walk again"]})
+        raise _gone("the upvotes this walk is ordered by have changed since it began (a "
+                    "list was ingested or undone)", "the upvotes changed")
     pinned = snapshot_id if snapshot_id is not None else -1
     rows = store.page(listing, limit=limit + 1, after=after, snapshot_id=pinned)
     total = store.count(listing, snapshot_id=pinned)
