@@ -24,7 +24,6 @@ import feedparser
 import httpx
 import lxml.html
 import pytest
-import sqlalchemy as sa
 
 from service import create_app
 from service.feeds.digest import Period, closed_periods
@@ -473,20 +472,12 @@ def test_the_digests_read_their_window_through_the_index_on_list_days(
     """A decade's daily digest took 3.5 s a miss on SQLite: the list days and the
     window's lists were read by scanning every list (and SQLite walked every paper's
     ranks). Step 8's index on snapshots (list_date, ingested_at) serves both reads."""
-    from service.store.digests import days_since_select
-    from service.store.schema import snapshots
+    from service.store.digests import days_since_select, list_days_select
 
-    window = days_since_select([], dt.date(2026, 3, 1))
-    days = (sa.select(snapshots.c.list_date, sa.func.max(snapshots.c.ingested_at))
-            .group_by(snapshots.c.list_date).order_by(snapshots.c.list_date.desc()).limit(31))
-    with store.engine.connect() as conn:
-        for stmt in (window, days):
-            sql = str(stmt.compile(conn, compile_kwargs={"literal_binds": True}))
-            if store.dialect == "sqlite":
-                plan = " | ".join(row[-1] for row in conn.exec_driver_sql(
-                    f"EXPLAIN QUERY PLAN {sql}"))
-                assert "snapshots_list_date" in plan and "SCAN ranks" not in plan, plan
-            else:  # too small a table for the planner to prefer it: can it use it?
-                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-                plan = " | ".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
-                assert "snapshots_list_date" in plan, plan
+    from .test_plans import plan_of
+
+    for stmt in (days_since_select([], dt.date(2026, 3, 1)), list_days_select(31)):
+        plan = plan_of(store, stmt)
+        assert "snapshots_list_date" in plan, plan
+        if store.dialect == "sqlite":
+            assert "SCAN ranks" not in plan, plan
