@@ -61,10 +61,6 @@ def downsampled(history: list[RankEntry], most: int = MAX_POINTS) -> list[RankEn
     return [min(run, key=lambda h: h.best_rank) for run in runs if run]
 
 
-def _count(n: int, one: str) -> str:
-    return f"{n} {one}{'s' if n != 1 else ''}"
-
-
 def rank_chart(history: list[RankEntry], max_listed: int = 20) -> RankChart:
     """The chart of `history` (one entry per list day, in order; downsampled to
     MAX_POINTS). Pure: coordinates, rounded to tenths."""
@@ -92,8 +88,9 @@ def rank_chart(history: list[RankEntry], max_listed: int = 20) -> RankChart:
     elif count > 1:
         x_labels = ((points[0].x, history[0].list_date.isoformat(), "start"),
                     (points[-1].x, history[-1].list_date.isoformat(), "end"))
-    heading = f"Best rank per day over {_count(len(history), 'day')}"
-    if len(history) <= max_listed:
+    days = len(history)
+    heading = f"Best rank per day over {days} day{'s' if days != 1 else ''}"
+    if days <= max_listed:
         label = f"{heading}: " + ", ".join(p.label for p in points)
     elif history:
         best = min(history, key=lambda h: h.best_rank)

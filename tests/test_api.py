@@ -15,6 +15,10 @@ from .conftest import ENGINES, HF_JSON, NOW, TRENDING, ingest_file, ingest_text
 PROBLEM = "application/problem+json"
 
 
+# A later list (a capture dated Mar 20): one new paper, on transformers.
+LATE_LIST = "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n"
+
+
 def walk(client: Any, params: str, between_pages: Any = None) -> list[str]:
     """Follow next_cursor to the end; returns the ids in the order served."""
     seen: list[str] = []
@@ -56,7 +60,7 @@ def test_the_cursor_walks_every_paper_once_even_while_a_list_is_ingested(
         if page == 2:  # reverses the ranking and adds new papers, between two pages
             ingest_file(store, HF_JSON, now=NOW + dt.timedelta(days=1))
         if page == 4:
-            ingest_text(store, "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n",
+            ingest_text(store, LATE_LIST,
                         now=NOW + dt.timedelta(days=2))
 
     during = walk(client, params, between_pages=ingest_meanwhile)
@@ -99,7 +103,7 @@ def test_the_total_counts_what_the_walk_gives_with_several_lists_stored(
     client = loaded_app.test_client()
     store = loaded_app.extensions["trendfeed"].store
     ingest_file(store, HF_JSON, now=NOW + dt.timedelta(days=1))
-    ingest_text(store, "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n",
+    ingest_text(store, LATE_LIST,
                 now=NOW + dt.timedelta(days=2))
     ids = walk(client, f"{params}&limit=7")
     total = client.get(f"/api/v1/papers?{params}").get_json()["total"]
@@ -121,7 +125,7 @@ def test_a_walk_by_upvotes_is_told_to_start_again_once_the_counts_move(
     assert len(ids) == len(set(ids)) == client.get(
         f"/api/v1/papers?{params}").get_json()["total"]
     first = client.get(f"/api/v1/papers?{params}").get_json()
-    ingest_text(store, "Mar 20\n\nA Late Transformer Paper\n\nAbout transformers.\n",
+    ingest_text(store, LATE_LIST,
                 now=NOW + dt.timedelta(days=2))
     response = client.get(f"/api/v1/papers?{params}&cursor={first['next_cursor']}")
     assert response.status_code == 410, response.get_data(as_text=True)
